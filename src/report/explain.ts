@@ -1,0 +1,46 @@
+export interface Explanation {
+  /** What went wrong, in plain English. */
+  why: string
+  /** What to do with the photo. */
+  fix: string
+}
+
+const EXPLANATIONS: Record<string, Explanation> = {
+  'InvalidFile.Content': {
+    why: 'The photo must show exactly one person; none or several were found (people in the background count).',
+    fix: 'Crop or reshoot so that one person alone is in the frame.',
+  },
+  'InvalidFile.BodyPose': {
+    why: 'The body pose is not usable: shoulders and ankles must be visible, facing the camera, standing, not turned away or to the side, not heavily occluded.',
+    fix: 'Reshoot standing upright and facing the camera, arms and hands visible, nothing held in front of the body.',
+  },
+  'InvalidFile.FacePose': {
+    why: 'The face must be visible and the head not strongly turned.',
+    fix: 'Reshoot looking at the camera with the face uncovered and well lit.',
+  },
+  'InvalidFile.Resolution': {
+    why: 'The image size is outside the accepted range: the longest side must be under 4096 px and the shortest over 224 px.',
+    fix: 'Export the photo at a size between 225 px (shortest side) and 4095 px (longest side).',
+  },
+  InvalidURL: {
+    why: 'The file could not be used: the format must be JPEG, JPG, PNG, BMP or WEBP, and the URL must serve the image.',
+    fix: 'Convert the photo to JPEG or PNG, and check that base-url serves the file publicly.',
+  },
+  BodyStyleMismatch: {
+    why: 'The photo is not of the body style this repository requires (require-bodystyle).',
+    fix: 'Use a full-body photo (head to toe) or a half-body photo (waist up), as the repository requires.',
+  },
+  CheckFailed: {
+    why: 'The detection did not accept the photo.',
+    fix: 'Use one person, facing the camera, well lit, on a plain background, nothing in the hands.',
+  },
+}
+
+export function explain(code: string | null): Explanation {
+  const known =
+    code === null
+      ? undefined
+      : (EXPLANATIONS[code] ??
+        (code.startsWith('InvalidFile') ? EXPLANATIONS.CheckFailed : undefined))
+  return known ?? (EXPLANATIONS.CheckFailed as Explanation)
+}

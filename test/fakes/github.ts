@@ -1,0 +1,304 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { FakeGitStore } from './git.js'
+import { listen, readBody, sendJson } from './http.js'
+
+export interface FakeComment {
+  id: number
+  body: string
+  user: { login: string; id: number; type: 'Bot' | 'User' }
+  created_at: string
+  updated_at: string
+}
+
+export interface FakePull {
+  number: number
+  base: { owner: string; repo: string; sha: string; ref: string }
+  head: { owner: string; repo: string; sha: string; ref: string }
+}
+
+export interface LoggedRequest {
+  method: string
+  path: string
+  query: URLSearchParams
+}
+
+const BOT = { login: 'github-actions[bot]', id: 41898282, type: 'Bot' as const }
+
+/**
+ * A fake GitHub REST API on 127.0.0.1 with the response shapes of the real one (pagination Link
+ * headers, the 3,000-file cap of the PR files API, the 300-file cap of compare, truncated trees).
+ */
+export class FakeGitHub {
+  readonly git = new FakeGitStore()
+  readonly pulls = new Map<number, FakePull>()
+  readonly comments = new Map<number, FakeComment[]>()
+  readonly requests: LoggedRequest[] = []
+  /** Recursive tree listings with more entries than this come back truncated (and cut). */
+  truncateTreesAbove = 100_000
+  /** Status for comment creation/editing, e.g. 403 for a fork's read-only token. */
+  commentWriteStatus: number | undefined
+  /** Login for GET /user; undefined answers 403 as for the GITHUB_TOKEN. */
+  tokenLogin: string | undefined
+  private nextCommentId = 1000
+  url = ''
+  private closeServer: (() => Promise<void>) | undefined
+
+  async start(): Promise<this> {
+    const { url, close } = await listen((req, res) => this.handle(req, res))
+    this.url = url
+    this.closeServer = close
+    return this
+  }
+
+  async close(): Promise<void> {
+    await this.closeServer?.()
+  }
+
+  count(method: string, pattern: RegExp): number {
+    return this.requests.filter((r) => r.method === method && pattern.test(r.path)).length
+  }
+
+  addComment(issue: number, body: string, user: FakeComment['user'] = BOT): FakeComment {
+    const now = new Date().toISOString()
+    const comment = { id: this.nextCommentId++, body, user, created_at: now, updated_at: now }
+    this.comments.set(issue, [...(this.comments.get(issue) ?? []), comment])
+    return comment
+  }
+
+  private paginate(res: ServerResponse, items: unknown[], url: URL): void {
+    const perPage = Math.min(100, Number(url.searchParams.get('per_page') ?? 30))
+    const page = Number(url.searchParams.get('page') ?? 1)
+    const last = Math.max(1, Math.ceil(items.length / perPage))
+    const link = (p: number, rel: string) => {
+      const next = new URL(url)
+      next.searchParams.set('page', String(p))
+      next.searchParams.set('per_page', String(perPage))
+      return `<${this.url}${next.pathname}${next.search}>; rel="${rel}"`
+    }
+    const links = []
+    if (page < last) links.push(link(page + 1, 'next'), link(last, 'last'))
+    if (page > 1) links.push(link(1, 'first'), link(page - 1, 'prev'))
+    sendJson(
+      res,
+      200,
+      items.slice((page - 1) * perPage, page * perPage),
+      links.length > 0 ? { link: links.join(', ') } : {},
+    )
+  }
+
+  private fileJson(
+    owner: string,
+    repo: string,
+    file: { filename: string; sha: string; status: string },
+  ) {
+    return {
+      sha: file.sha,
+      filename: file.filename,
+      status: file.status,
+      additions: 0,
+      deletions: 0,
+      changes: 0,
+      blob_url: `https://github.com/${owner}/${repo}/blob/${file.sha}/${file.filename}`,
+      raw_url: `https://github.com/${owner}/${repo}/raw/${file.sha}/${file.filename}`,
+      contents_url: `${this.url}/repos/${owner}/${repo}/contents/${file.filename}?ref=${file.sha}`,
+    }
+  }
+
+  private commentJson(owner: string, repo: string, issue: number, comment: FakeComment) {
+    return {
+      ...comment,
+      url: `${this.url}/repos/${owner}/${repo}/issues/comments/${comment.id}`,
+      html_url: `https://github.com/${owner}/${repo}/pull/${issue}#issuecomment-${comment.id}`,
+      issue_url: `${this.url}/repos/${owner}/${repo}/issues/${issue}`,
+      node_id: `IC_${comment.id}`,
+      author_association: comment.user.type === 'Bot' ? 'NONE' : 'CONTRIBUTOR',
+    }
+  }
+
+  private treeOf(sha: string) {
+    const commit = this.git.commits.get(sha)
+    return this.git.trees.get(commit?.tree ?? sha)
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', this.url)
+    const method = req.method ?? 'GET'
+    const path = decodeURIComponent(url.pathname)
+    this.requests.push({ method, path, query: url.searchParams })
+    const body = method === 'POST' || method === 'PATCH' ? await readBody(req) : Buffer.alloc(0)
+    let match: RegExpExecArray | null
+
+    if (method === 'GET' && path === '/user') {
+      if (this.tokenLogin === undefined) {
+        sendJson(res, 403, {
+          message: 'Resource not accessible by integration',
+          documentation_url: 'https://docs.github.com/rest/users/users#get-the-authenticated-user',
+          status: '403',
+        })
+      } else {
+        sendJson(res, 200, { login: this.tokenLogin, id: 1, type: 'User' })
+      }
+      return
+    }
+
+    if (
+      (match = /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)\/files$/.exec(path)) &&
+      method === 'GET'
+    ) {
+      const [, owner = '', repo = ''] = match
+      const pull = this.pulls.get(Number(match[3]))
+      if (pull === undefined) return sendJson(res, 404, { message: 'Not Found' })
+      const files = this.git.diff(pull.base.sha, pull.head.sha).slice(0, 3000)
+      this.paginate(
+        res,
+        files.map((f) => this.fileJson(owner, repo, f)),
+        url,
+      )
+      return
+    }
+
+    if ((match = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/.exec(path))) {
+      const [, owner = '', repo = ''] = match
+      const issue = Number(match[3])
+      if (method === 'GET') {
+        this.paginate(
+          res,
+          (this.comments.get(issue) ?? []).map((c) => this.commentJson(owner, repo, issue, c)),
+          url,
+        )
+        return
+      }
+      if (method === 'POST') {
+        if (this.commentWriteStatus !== undefined) {
+          return sendJson(res, this.commentWriteStatus, {
+            message: 'Resource not accessible by integration',
+            status: String(this.commentWriteStatus),
+          })
+        }
+        const { body: text } = JSON.parse(body.toString('utf8')) as { body: string }
+        const comment = this.addComment(issue, text)
+        sendJson(res, 201, this.commentJson(owner, repo, issue, comment))
+        return
+      }
+    }
+
+    if (
+      (match = /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/.exec(path)) &&
+      method === 'PATCH'
+    ) {
+      const [, owner = '', repo = ''] = match
+      if (this.commentWriteStatus !== undefined) {
+        return sendJson(res, this.commentWriteStatus, {
+          message: 'Resource not accessible by integration',
+        })
+      }
+      const id = Number(match[3])
+      for (const [issue, list] of this.comments) {
+        const comment = list.find((c) => c.id === id)
+        if (comment !== undefined) {
+          comment.body = (JSON.parse(body.toString('utf8')) as { body: string }).body
+          comment.updated_at = new Date().toISOString()
+          return sendJson(res, 200, this.commentJson(owner, repo, issue, comment))
+        }
+      }
+      return sendJson(res, 404, { message: 'Not Found' })
+    }
+
+    if (
+      (match = /^\/repos\/([^/]+)\/([^/]+)\/git\/trees\/([^/]+)$/.exec(path)) &&
+      method === 'GET'
+    ) {
+      const tree = this.treeOf(match[3] ?? '')
+      if (tree === undefined) return sendJson(res, 404, { message: 'Not Found' })
+      const entries: object[] = []
+      const walk = (t: NonNullable<typeof tree>, prefix: string, recursive: boolean) => {
+        for (const [name, entry] of t.entries) {
+          const p = prefix === '' ? name : `${prefix}/${name}`
+          entries.push({
+            path: p,
+            mode: entry.mode,
+            type: entry.type,
+            sha: entry.sha,
+            ...(entry.size === undefined ? {} : { size: entry.size }),
+            url: `${this.url}/x`,
+          })
+          const child = entry.type === 'tree' ? this.git.trees.get(entry.sha) : undefined
+          if (recursive && child !== undefined) walk(child, p, true)
+        }
+      }
+      const recursive = url.searchParams.has('recursive')
+      walk(tree, '', recursive)
+      const truncated = recursive && entries.length > this.truncateTreesAbove
+      sendJson(res, 200, {
+        sha: tree.sha,
+        url: `${this.url}${path}`,
+        tree: truncated ? entries.slice(0, this.truncateTreesAbove) : entries,
+        truncated,
+      })
+      return
+    }
+
+    if (
+      (match = /^\/repos\/([^/]+)\/([^/]+)\/git\/blobs\/([0-9a-f]+)$/.exec(path)) &&
+      method === 'GET'
+    ) {
+      const blob = this.git.blobs.get(match[3] ?? '')
+      if (blob === undefined) return sendJson(res, 404, { message: 'Not Found' })
+      res.writeHead(200, { 'content-type': 'application/octet-stream' })
+      res.end(blob)
+      return
+    }
+
+    if ((match = /^\/repos\/([^/]+)\/([^/]+)\/contents\/(.+)$/.exec(path)) && method === 'GET') {
+      const commit = this.git.commits.get(url.searchParams.get('ref') ?? '')
+      const file = commit?.files.get(match[3] ?? '')
+      if (file === undefined) return sendJson(res, 404, { message: 'Not Found' })
+      res.writeHead(200, { 'content-type': 'application/octet-stream' })
+      res.end(file.content)
+      return
+    }
+
+    if (
+      (match = /^\/repos\/([^/]+)\/([^/]+)\/compare\/([0-9a-f]+)\.\.\.([0-9a-f]+)$/.exec(path)) &&
+      method === 'GET'
+    ) {
+      const [, owner = '', repo = '', base = '', head = ''] = match
+      if (!this.git.commits.has(base) || !this.git.commits.has(head))
+        return sendJson(res, 404, { message: 'Not Found' })
+      const files = this.git.diff(base, head)
+      sendJson(res, 200, {
+        status: 'ahead',
+        merge_base_commit: { sha: base },
+        base_commit: { sha: base },
+        ahead_by: 1,
+        behind_by: 0,
+        total_commits: 1,
+        commits: [],
+        files: files.slice(0, 300).map((f) => this.fileJson(owner, repo, f)),
+      })
+      return
+    }
+
+    if (
+      (match = /^\/repos\/([^/]+)\/([^/]+)\/commits\/([0-9a-f]+)$/.exec(path)) &&
+      method === 'GET'
+    ) {
+      const [, owner = '', repo = '', sha = ''] = match
+      const commit = this.git.commits.get(sha)
+      if (commit === undefined) return sendJson(res, 422, { message: 'No commit found for SHA' })
+      const files = this.git.diff(commit.parents[0], sha).slice(0, 3000)
+      const perPage = Number(url.searchParams.get('per_page') ?? 300)
+      const page = Number(url.searchParams.get('page') ?? 1)
+      sendJson(res, 200, {
+        sha,
+        parents: commit.parents.map((p) => ({ sha: p })),
+        files: files
+          .slice((page - 1) * perPage, page * perPage)
+          .map((f) => this.fileJson(owner, repo, f)),
+      })
+      return
+    }
+
+    sendJson(res, 404, { message: `Not Found (fake has no ${method} ${path})` })
+  }
+}
