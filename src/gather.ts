@@ -136,9 +136,7 @@ export async function gatherImages(
         const sha = entry?.sha ?? candidate.sha
         const lfs =
           tracksWithLfs(candidate.path) ||
-          (entry?.size !== undefined &&
-            entry.size < 1024 &&
-            isLfsPointer(await readBlob(octokit, head.gitRepo, sha)))
+          (mayBeLfsPointer(entry?.size) && isLfsPointer(await readBlob(octokit, head.gitRepo, sha)))
         images.push({ path: candidate.path, sha, lfs })
       }
     }),
@@ -150,6 +148,11 @@ export async function gatherImages(
   for (const skip of skipped)
     log.notice(`Skipped ${skip.path}: a ${skip.reason}, not an image file.`)
   return { images, skipped, head, scope }
+}
+
+/** An LFS pointer is a version line, a sha256 oid and a size: about 130 bytes, never under 120. */
+function mayBeLfsPointer(size: number | undefined): boolean {
+  return size !== undefined && size >= 120 && size <= 1024
 }
 
 async function auditTree(octokit: Octokit, head: HeadCommit, log: GatherLog): Promise<Candidate[]> {

@@ -1,51 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { FakeDashScope, apiError, failCheck, pass } from '../fakes/dashscope.js'
-import { FakeGitHub } from '../fakes/github.js'
-import { pullRequestPayload, runAction } from './harness.js'
+import { describe, expect, it } from 'vitest'
+import { apiError, failCheck, pass } from '../fakes/dashscope.js'
+import { API_KEY, openPull as open, runOnPull, useFakes } from './setup.js'
 
-const API_KEY = 'sk-test-0123456789abcdef'
-
-let github: FakeGitHub
-let dashscope: FakeDashScope
-
-beforeEach(async () => {
-  github = await new FakeGitHub().start()
-  dashscope = await new FakeDashScope().start()
-})
-afterEach(async () => {
-  await github.close()
-  await dashscope.close()
-})
-
-/** A PR on acme/photos whose head adds `files` on top of a base with a README. */
-function openPull(files: Record<string, string>, options: { number?: number; fork?: string } = {}) {
-  const base = github.git.commit({ 'README.md': '# photos' })
-  const head = github.git.amend(base, files)
-  const number = options.number ?? 7
-  const headOwner = options.fork ?? 'acme'
-  github.pulls.set(number, {
-    number,
-    base: { owner: 'acme', repo: 'photos', sha: base, ref: 'main' },
-    head: { owner: headOwner, repo: 'photos', sha: head, ref: 'feature' },
-  })
-  const payload = pullRequestPayload({
-    number,
-    base: { owner: 'acme', repo: 'photos', sha: base },
-    head: { owner: headOwner, repo: 'photos', sha: head, ref: 'feature' },
-    changedFiles: Object.keys(files).length,
-  })
-  return { base, head, payload, number }
-}
-
-function run(payload: object, inputs: Record<string, string> = {}, eventName = 'pull_request') {
-  return runAction({
-    eventName,
-    payload,
-    repository: 'acme/photos',
-    apiUrl: github.url,
-    inputs: { 'api-key': API_KEY, endpoint: dashscope.endpoint, ...inputs },
-  })
-}
+const fakes = useFakes()
+const openPull = (files: Record<string, string>, options: { fork?: string } = {}) =>
+  open(fakes.github, files, options)
+const run = (payload: object, inputs: Record<string, string> = {}) =>
+  runOnPull(fakes, payload, inputs)
 
 describe('pull_request', () => {
   it('checks the changed images, comments once and fails on a rejection', async () => {
@@ -56,7 +17,7 @@ describe('pull_request', () => {
       'people/dave.jpeg': 'dave',
       'notes.txt': 'not an image',
     })
-    dashscope.verdicts = [
+    fakes.dashscope.verdicts = [
       { match: /alice\.jpg$/, reply: () => pass('full') },
       { match: /bob\.PNG$/, reply: () => failCheck('Multiple persons detected in the image') },
       {
@@ -94,15 +55,15 @@ describe('pull_request', () => {
       expect.objectContaining({ path: 'people/dave.jpeg', status: 'error', code: 'ServiceError' }),
     ])
     // Exactly the four images, with the documented request.
-    expect(dashscope.calls).toHaveLength(4)
-    expect(dashscope.calls[0]?.authorization).toBe(`Bearer ${API_KEY}`)
+    expect(fakes.dashscope.calls).toHaveLength(4)
+    expect(fakes.dashscope.calls[0]?.authorization).toBe(`Bearer ${API_KEY}`)
     expect(result.stdout).toContain(
       '::error title=Rejected by the AnimateAnyone check,file=people/bob.PNG::',
     )
     expect(result.stdout).toMatch(
       /::error::2 of 4 images rejected, 1 could not be checked \(1 passed\)\./,
     )
-    const comments = github.comments.get(7) ?? []
+    const comments = fakes.github.comments.get(7) ?? []
     expect(comments).toHaveLength(1)
     expect(comments[0]?.body).toContain('<!-- animate-anyone-check -->')
     expect(comments[0]?.body).toContain('2 rejected')
@@ -114,19 +75,19 @@ describe('pull_request', () => {
 
   it('edits the same comment on the next run instead of adding one', async () => {
     const { payload } = openPull({ 'a.jpg': 'a' })
-    dashscope.verdicts = [
+    fakes.dashscope.verdicts = [
       { match: /a\.jpg$/, reply: () => failCheck('The body is turned sideways') },
     ]
     const first = await run(payload)
     expect(first.exitCode).toBe(1)
     // The same content is not paid for twice: make the service answer differently to see the reuse.
-    dashscope.verdicts = [{ match: /a\.jpg$/, reply: () => pass('half') }]
+    fakes.dashscope.verdicts = [{ match: /a\.jpg$/, reply: () => pass('half') }]
     const second = await run(payload)
     expect(second.exitCode).toBe(1)
-    expect(dashscope.calls).toHaveLength(1)
-    const comments = github.comments.get(7) ?? []
+    expect(fakes.dashscope.calls).toHaveLength(1)
+    const comments = fakes.github.comments.get(7) ?? []
     expect(comments).toHaveLength(1)
-    expect(github.count('POST', /\/issues\/7\/comments$/)).toBe(1)
+    expect(fakes.github.count('POST', /\/issues\/7\/comments$/)).toBe(1)
   })
 
   it('passes with a notice and posts nothing when the PR has no images', async () => {
@@ -141,28 +102,28 @@ describe('pull_request', () => {
       results: '[]',
     })
     expect(result.stdout).toContain('::notice::No images to check')
-    expect(github.comments.get(7)).toBeUndefined()
-    expect(dashscope.calls).toHaveLength(0)
+    expect(fakes.github.comments.get(7)).toBeUndefined()
+    expect(fakes.dashscope.calls).toHaveLength(0)
   })
 
   it('reads all pages of a 250-file PR', async () => {
     const files: Record<string, string> = {}
     for (let i = 0; i < 250; i++) files[`img/${String(i).padStart(3, '0')}.jpg`] = `photo ${i}`
     const { payload } = openPull(files)
-    dashscope.verdicts = [{ match: /\.jpg$/, reply: () => pass('half') }]
+    fakes.dashscope.verdicts = [{ match: /\.jpg$/, reply: () => pass('half') }]
     const result = await run(payload, { concurrency: '8', 'rate-limit': '1000' })
     expect(result.exitCode).toBe(0)
     expect(result.outputs.checked).toBe('250')
-    expect(github.count('GET', /\/pulls\/7\/files$/)).toBe(3)
-    expect(new Set(dashscope.calls.map((c) => c.imageUrl)).size).toBe(250)
+    expect(fakes.github.count('GET', /\/pulls\/7\/files$/)).toBe(3)
+    expect(new Set(fakes.dashscope.calls.map((c) => c.imageUrl)).size).toBe(250)
   })
 
   it('builds URLs from the head repository of a fork', async () => {
     const { payload, head } = openPull({ 'me.jpg': 'me' }, { fork: 'outsider' })
-    dashscope.verdicts = [{ match: /me\.jpg$/, reply: () => pass() }]
+    fakes.dashscope.verdicts = [{ match: /me\.jpg$/, reply: () => pass() }]
     const result = await run(payload)
     expect(result.exitCode).toBe(0)
-    expect(dashscope.calls[0]?.imageUrl).toBe(
+    expect(fakes.dashscope.calls[0]?.imageUrl).toBe(
       `https://raw.githubusercontent.com/outsider/photos/${head}/me.jpg`,
     )
   })
@@ -171,12 +132,12 @@ describe('pull_request', () => {
     const name =
       'x/<img src=x onerror=alert(1)> | **bold** [link](http://evil) @admin #1 `tick`.jpg'
     const { payload } = openPull({ [name]: 'evil' })
-    dashscope.verdicts = [
+    fakes.dashscope.verdicts = [
       { match: /tick/, reply: () => failCheck('<script>alert(1)</script> | pipe') },
     ]
     const result = await run(payload)
     expect(result.exitCode).toBe(1)
-    const body = github.comments.get(7)?.[0]?.body ?? ''
+    const body = fakes.github.comments.get(7)?.[0]?.body ?? ''
     for (const fragment of [
       '<img src=x',
       '<script>',
@@ -192,7 +153,7 @@ describe('pull_request', () => {
     // The rejected row is still one table row: exactly five cells.
     const row = body.split('\n').find((line) => line.startsWith('| <a')) ?? ''
     expect(row.split(' | ')).toHaveLength(5)
-    expect(dashscope.calls[0]?.imageUrl).toContain(
+    expect(fakes.dashscope.calls[0]?.imageUrl).toContain(
       '%3Cimg%20src%3Dx%20onerror%3Dalert%281%29%3E%20%7C%20%2A%2Abold%2A%2A',
     )
   })
@@ -204,6 +165,6 @@ describe('pull_request', () => {
     expect(result.stdout).toContain(
       '::error::Input "require-bodystyle" must be one of "any", "full", "half"; got "torso".',
     )
-    expect(dashscope.calls).toHaveLength(0)
+    expect(fakes.dashscope.calls).toHaveLength(0)
   })
 })

@@ -1,0 +1,69 @@
+import { afterEach, beforeEach } from 'vitest'
+import { FakeDashScope } from '../fakes/dashscope.js'
+import { FakeGitHub } from '../fakes/github.js'
+import { pullRequestPayload, runAction, type ActionRun } from './harness.js'
+
+export const API_KEY = 'sk-test-0123456789abcdef'
+
+export interface Fakes {
+  github: FakeGitHub
+  dashscope: FakeDashScope
+}
+
+/** Starts a fake GitHub and a fake DashScope around each test of the calling file. */
+export function useFakes(): Fakes {
+  const fakes = {} as Fakes
+  beforeEach(async () => {
+    fakes.github = await new FakeGitHub().start()
+    fakes.dashscope = await new FakeDashScope().start()
+  })
+  afterEach(async () => {
+    await fakes.github.close()
+    await fakes.dashscope.close()
+  })
+  return fakes
+}
+
+/** A PR #number on acme/photos whose head adds `files` on top of a base with a README. */
+export function openPull(
+  github: FakeGitHub,
+  files: Record<string, string | Buffer>,
+  options: { number?: number; fork?: string } = {},
+) {
+  const base = github.git.commit({ 'README.md': '# photos' })
+  const head = github.git.amend(base, files)
+  const number = options.number ?? 7
+  const headOwner = options.fork ?? 'acme'
+  github.pulls.set(number, {
+    number,
+    base: { owner: 'acme', repo: 'photos', sha: base, ref: 'main' },
+    head: { owner: headOwner, repo: 'photos', sha: head, ref: 'feature' },
+  })
+  const payload = pullRequestPayload({
+    number,
+    base: { owner: 'acme', repo: 'photos', sha: base },
+    head: { owner: headOwner, repo: 'photos', sha: head, ref: 'feature' },
+    changedFiles: Object.keys(files).length,
+  })
+  return { base, head, payload, number }
+}
+
+/** Runs the action on a pull_request event against the fakes, with the key and endpoint set. */
+export function runOnPull(
+  fakes: Fakes,
+  payload: object,
+  inputs: Record<string, string> = {},
+  eventName = 'pull_request',
+): Promise<ActionRun> {
+  return runAction({
+    eventName,
+    payload,
+    repository: 'acme/photos',
+    apiUrl: fakes.github.url,
+    inputs: { 'api-key': API_KEY, endpoint: fakes.dashscope.endpoint, ...inputs },
+  })
+}
+
+export function resultsOf(run: ActionRun): Record<string, unknown>[] {
+  return JSON.parse(run.outputs.results ?? '[]') as Record<string, unknown>[]
+}
