@@ -1,11 +1,11 @@
 import * as core from '@actions/core'
-import { request } from 'undici'
-import { DetectorAuthError, GatherError, errorMessage, httpStatusOf } from './errors.js'
+import { FatalDetectorError, GatherError, errorMessage, httpStatusOf } from './errors.js'
 import type { Trigger } from './event.js'
 import { gatherImages, type Gathered, type ImageFile } from './gather.js'
 import type { Config } from './inputs.js'
-import { readBlob, type Octokit } from './repo.js'
-import { resolveImageUrl, LFS_MEDIA_URL } from './resolve.js'
+import { readImageBytes } from './image-source.js'
+import type { Octokit } from './repo.js'
+import { resolveImageUrl } from './resolve.js'
 import {
   applyBodystyleRule,
   countResults,
@@ -182,7 +182,19 @@ async function detectAll(
       path: image.path,
       url: urlOf(image),
       sha: image.sha,
-      readBytes: () => readImageBytes(octokit, config, gathered, image),
+      readBytes: () =>
+        readImageBytes(
+          {
+            octokit,
+            githubToken: config.githubToken,
+            head,
+            workspace: config.workspace,
+            timeoutMs: config.timeoutMs,
+            log: core,
+          },
+          image,
+          urlOf(image),
+        ),
     }
     bySha.set(
       image.sha,
@@ -192,7 +204,7 @@ async function detectAll(
           return detection
         },
         (error: unknown): Detection => {
-          if (error instanceof DetectorAuthError) throw error
+          if (error instanceof FatalDetectorError) throw error
           return { status: 'error', code: 'InternalError', message: errorMessage(error) }
         },
       ),
@@ -209,31 +221,6 @@ async function detectAll(
     ),
   )
   return { results, reused }
-}
-
-/** The image bytes with the token: git's blob, or for LFS files the real object from the media host. */
-async function readImageBytes(
-  octokit: Octokit,
-  config: Config,
-  gathered: Gathered,
-  image: ImageFile,
-): Promise<Uint8Array> {
-  if (!image.lfs) return readBlob(octokit, gathered.head.gitRepo, image.sha)
-  const { head } = gathered
-  const url = resolveImageUrl(
-    LFS_MEDIA_URL,
-    { ...head.repo, sha: head.sha, ref: head.ref, path: image.path },
-    false,
-  )
-  const response = await request(url, {
-    headers: { authorization: `token ${config.githubToken}` },
-    signal: AbortSignal.timeout(config.timeoutMs),
-  })
-  if (response.statusCode !== 200) {
-    await response.body.dump()
-    throw new Error(`HTTP ${response.statusCode} from the LFS media host for ${image.path}`)
-  }
-  return new Uint8Array(await response.body.arrayBuffer())
 }
 
 async function writeSummary(markdown: string): Promise<void> {

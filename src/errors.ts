@@ -4,10 +4,15 @@ export class ConfigError extends Error {
 }
 
 /**
- * The detection service refused the credentials (401/403). Every further request would fail the
- * same way, so the run stops at once with one message instead of one error per image.
+ * The detector cannot work at all: every further image would fail the same way, so the run stops
+ * at once with one message instead of one error per image.
  */
-export class DetectorAuthError extends Error {
+export class FatalDetectorError extends Error {
+  override name = 'FatalDetectorError'
+}
+
+/** The detection service refused the credentials (401/403). */
+export class DetectorAuthError extends FatalDetectorError {
   override name = 'DetectorAuthError'
   constructor(
     message: string,

@@ -35,6 +35,8 @@ export interface Config {
   rateLimit: number
   maxRetries: number
   upload: boolean
+  /** GITHUB_WORKSPACE: a checkout there is used for image bytes when its content matches. */
+  workspace: string | undefined
 }
 
 /** Reads one input as the runner passes it: '' when unset. */
@@ -131,6 +133,7 @@ export function parseConfig(read: InputReader, env: NodeJS.ProcessEnv = {}): Con
     rateLimit: number('rate-limit', 5, 0.01, 1000, false),
     maxRetries: number('max-retries', 4, 0, 20),
     upload: bool('upload', false),
+    workspace: env.GITHUB_WORKSPACE?.trim() || undefined,
   }
 }
 

@@ -1,17 +1,15 @@
 import type { Dispatcher } from 'undici'
 import { ConfigError } from '../errors.js'
+import { LocalDetector } from '../local/detector.js'
 import type { Config } from '../inputs.js'
 import { DashScopeDetector, type Logger } from './dashscope.js'
 import type { Detector } from './types.js'
 
 /** The only place that knows which backends exist. */
 export function createDetector(config: Config, log: Logger, dispatcher?: Dispatcher): Detector {
-  if (config.backend === 'local' || config.apiKey === undefined) {
-    throw new ConfigError(
-      'Input "backend" resolved to "local" (the default when no api-key is given), but the embedded local ' +
-        'detector is not part of this release yet. Pass a DashScope key (api-key: ${{ secrets.DASHSCOPE_API_KEY }}) ' +
-        'or set backend: dashscope with DASHSCOPE_API_KEY in the environment.',
-    )
+  if (config.backend === 'local') return new LocalDetector(config.concurrency)
+  if (config.apiKey === undefined) {
+    throw new ConfigError('Input "api-key" is required with backend "dashscope".')
   }
   return new DashScopeDetector({
     endpoint: config.endpoint,
@@ -28,5 +26,7 @@ export function createDetector(config: Config, log: Logger, dispatcher?: Dispatc
 }
 
 export function describeDetector(config: Config): string {
-  return config.backend === 'dashscope' ? `DashScope ${config.model}` : `the local detector`
+  return config.backend === 'dashscope'
+    ? `DashScope ${config.model}`
+    : 'the embedded local detector (MoveNet MultiPose + AnimateAnyone rules)'
 }

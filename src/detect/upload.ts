@@ -93,7 +93,7 @@ export class DashScopeUploader {
           form.set('x-oss-forbid-overwrite', policy.forbidOverwrite)
         form.set('key', key)
         form.set('success_action_status', '200')
-        form.set('file', new Blob([bytes]), key.split('/').pop() ?? 'image')
+        form.set('file', new Blob([new Uint8Array(bytes)]), key.split('/').pop() ?? 'image')
         const answer = await this.options.exchange(
           policy.uploadHost,
           { method: 'POST', headers: {}, body: form },

@@ -110,10 +110,10 @@ export class FakeDashScope {
     }
     if (req.method === 'POST' && url.pathname === '/oss') {
       this.uploadHeaders.push(req.headers)
-      const response = new Response(body, {
+      const response = new Response(new Uint8Array(body), {
         headers: { 'content-type': req.headers['content-type'] ?? '' },
       })
-      // eslint-disable-next-line @typescript-eslint/no-deprecated -- a test fake, not a production server
+
       const form = await response.formData()
       const key = form.get('key')
       const file = form.get('file')

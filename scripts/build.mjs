@@ -1,0 +1,35 @@
+// Builds dist/: the action (dist/index.js), the CLI (dist/cli.js), and beside them the model and
+// WebAssembly files the local detector loads from disk (ncc bundles code, not these).
+import { execFileSync } from 'node:child_process'
+import { cpSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+
+const ncc = join('node_modules', '.bin', 'ncc')
+const bundle = (entry, out) =>
+  execFileSync(ncc, ['build', entry, '-o', out, '--license', 'licenses.txt', '--quiet'], {
+    stdio: 'inherit',
+  })
+
+rmSync('dist', { recursive: true, force: true })
+bundle('src/index.ts', 'dist')
+bundle('src/cli-entry.ts', '.build/cli')
+renameSync('.build/cli/index.js', 'dist/cli.js')
+rmSync('.build', { recursive: true, force: true })
+// ncc copies the decoders' .wasm it sees referenced; the code is handed the ones in dist/wasm instead.
+for (const file of readdirSync('dist')) if (file.endsWith('.wasm')) rmSync(join('dist', file))
+
+mkdirSync('dist/models', { recursive: true })
+for (const file of ['movenet-multipose.json', 'movenet-multipose.bin', 'README.md']) {
+  cpSync(join('models', file), join('dist/models', file))
+}
+mkdirSync('dist/wasm', { recursive: true })
+for (const file of [
+  'node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm',
+  'node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm',
+  'node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm',
+  'node_modules/@jsquash/jpeg/codec/dec/mozjpeg_dec.wasm',
+  'node_modules/@jsquash/webp/codec/dec/webp_dec.wasm',
+  'node_modules/@jsquash/png/codec/pkg/squoosh_png_bg.wasm',
+]) {
+  cpSync(file, join('dist/wasm', file.split('/').pop()))
+}

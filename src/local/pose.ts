@@ -1,0 +1,104 @@
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import * as tf from '@tensorflow/tfjs-core'
+import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter'
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm'
+import type { WorkingImage } from './decode.js'
+
+export const KEYPOINT_NAMES = [
+  'nose',
+  'leftEye',
+  'rightEye',
+  'leftEar',
+  'rightEar',
+  'leftShoulder',
+  'rightShoulder',
+  'leftElbow',
+  'rightElbow',
+  'leftWrist',
+  'rightWrist',
+  'leftHip',
+  'rightHip',
+  'leftKnee',
+  'rightKnee',
+  'leftAnkle',
+  'rightAnkle',
+] as const
+
+export type KeypointName = (typeof KEYPOINT_NAMES)[number]
+
+/** Coordinates are fractions of the image width (x) and height (y); 0–1 inside the frame. */
+export interface Keypoint {
+  x: number
+  y: number
+  score: number
+}
+
+export interface Person {
+  score: number
+  keypoints: Record<KeypointName, Keypoint>
+}
+
+/** Reads a TF.js graph model from a folder: the model ships in the bundle, nothing is fetched. */
+async function readModel(folder: string, name: string): Promise<tf.io.ModelArtifacts> {
+  const json = JSON.parse(await readFile(join(folder, `${name}.json`), 'utf8')) as tf.io.ModelJSON
+  return tf.io.getModelArtifactsForJSON(json, async (manifest) => {
+    const shards = await Promise.all(
+      manifest.flatMap((group) => group.paths.map((path) => readFile(join(folder, path)))),
+    )
+    const weights = Buffer.concat(shards)
+    const data = weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength)
+    return [manifest.flatMap((group) => group.weights), data]
+  })
+}
+
+/** MoveNet MultiPose on the TF.js WebAssembly backend: up to six people per image. */
+export class PoseModel {
+  private constructor(private readonly model: GraphModel) {}
+
+  static async load(modelsFolder: string, wasmFolder: string): Promise<PoseModel> {
+    setWasmPaths(`${wasmFolder}/`)
+    // The backend's Emscripten loader reads `__dirname`, which an ESM bundle lacks. It is only a
+    // fallback base path (the backend is given the real file paths above), so its folder will do.
+    const scope = globalThis as { __dirname?: string }
+    scope.__dirname ??= wasmFolder
+    // The wasm backend registers itself on import; make it the one in use.
+    if (tf.getBackend() !== 'wasm') await tf.setBackend('wasm')
+    await tf.ready()
+    const artifacts = await readModel(modelsFolder, 'movenet-multipose')
+    const model = await loadGraphModel({ load: () => Promise.resolve(artifacts) })
+    return new PoseModel(model)
+  }
+
+  /** Runs the model on an RGB image (any size; padded to multiples of 32 as the model needs). */
+  async estimate(image: WorkingImage): Promise<Person[]> {
+    const paddedWidth = Math.ceil(image.width / 32) * 32
+    const paddedHeight = Math.ceil(image.height / 32) * 32
+    const output = tf.tidy(() => {
+      const pixels = tf.tensor3d(image.rgb, [image.height, image.width, 3], 'int32')
+      const padded = tf.pad(pixels, [
+        [0, paddedHeight - image.height],
+        [0, paddedWidth - image.width],
+        [0, 0],
+      ])
+      return this.model.execute(tf.expandDims(padded, 0)) as tf.Tensor
+    })
+    const rows = (await output.array()) as number[][][]
+    output.dispose()
+    const scaleX = paddedWidth / image.width
+    const scaleY = paddedHeight / image.height
+    return (rows[0] ?? []).map((row) => {
+      const keypoints = Object.fromEntries(
+        KEYPOINT_NAMES.map((name, i) => [
+          name,
+          {
+            y: (row[i * 3] ?? 0) * scaleY,
+            x: (row[i * 3 + 1] ?? 0) * scaleX,
+            score: row[i * 3 + 2] ?? 0,
+          },
+        ]),
+      ) as Record<KeypointName, Keypoint>
+      return { score: row[55] ?? 0, keypoints }
+    })
+  }
+}

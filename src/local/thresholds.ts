@@ -1,0 +1,44 @@
+/**
+ * Every number the local rules decide by, in one place. Calibrated on the labelled corpus with
+ * `npm run calibrate` (see the README for the figures); each sits in the gap between the passes and
+ * the rejects it separates, not on a single file.
+ */
+export const THRESHOLDS = {
+  /** A detected person counts at or above this MoveNet person score. */
+  personScore: 0.3,
+  /** A keypoint is visible at or above this score. */
+  keypointScore: 0.3,
+  /**
+   * Shoulder width over torso length, signed (positive when the person faces the camera). Frontal
+   * photos measure 0.6–0.9; side views 0.2–0.45; a back view is negative.
+   */
+  minShoulderRatio: 0.5,
+  /** Torso lean from vertical, degrees: standing photos lean under 20°, bending over far more. */
+  maxTorsoTiltDegrees: 35,
+  /** Hip-to-knee drop over torso length: standing 0.7–0.95, sitting with thighs level well under. */
+  minKneeDrop: 0.45,
+  /** A knee this close to the bottom edge (fraction of height) means the frame cuts the legs. */
+  frameCutsLegsAt: 0.9,
+  /** An ankle predicted above this (fraction of height) is inside the frame, so it should be seen. */
+  ankleInsideFrameBelow: 0.95,
+  /** A wrist nearer the nose than this many torso lengths covers the face. */
+  minWristToNose: 0.5,
+  /** Nose offset from the eyes' midpoint over eye distance: frontal faces under 0.3, turned heads more. */
+  maxNoseOffset: 0.45,
+  /**
+   * Mean luma (0–255) under which a photo is too dark: the dimmest labelled photo measures 33, the
+   * darkest labelled pass 65.
+   */
+  minMeanLuma: 40,
+} as const
+
+/** DashScope's input limits. */
+export const LIMITS = {
+  /** Longest side must be under this. */
+  maxLongestSide: 4096,
+  /** Shortest side must be over this. */
+  minShortestSide: 224,
+  maxFileBytes: 5 * 1024 * 1024,
+  /** The pose model's working size (longest side, pixels). */
+  workingSize: 256,
+} as const
