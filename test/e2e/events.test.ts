@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { failCheck, pass } from '../fakes/dashscope.js'
 import { API_KEY, openPull, resultsOf, runOnPull, useFakes } from './setup.js'
-import { pullRequestPayload, runAction } from './harness.js'
+import { pullRequestPayload, pushPayload, runAction } from './harness.js'
 
 const fakes = useFakes()
 const passAll = () => {
@@ -74,7 +74,7 @@ describe('push', () => {
     passAll()
     const run = await runEvent(
       'push',
-      { before, after, ref: 'refs/heads/main', repository: { full_name: 'acme/photos' } },
+      pushPayload({ owner: 'acme', repo: 'photos', before, after }),
       after,
     )
     expect(run.exitCode).toBe(0)
@@ -88,12 +88,13 @@ describe('push', () => {
     passAll()
     const run = await runEvent(
       'push',
-      {
+      pushPayload({
+        owner: 'acme',
+        repo: 'photos',
         before: '0'.repeat(40),
         after,
         ref: 'refs/heads/new',
-        repository: { full_name: 'acme/photos' },
-      },
+      }),
       after,
     )
     expect(run.exitCode).toBe(0)
@@ -108,7 +109,7 @@ describe('push', () => {
     passAll()
     const run = await runEvent(
       'push',
-      { before: '0'.repeat(40), after, repository: { full_name: 'acme/photos' } },
+      pushPayload({ owner: 'acme', repo: 'photos', before: '0'.repeat(40), after }),
       after,
     )
     expect(run.exitCode).toBe(0)
@@ -124,7 +125,7 @@ describe('push', () => {
     passAll()
     const run = await runEvent(
       'push',
-      { before, after, repository: { full_name: 'acme/photos' } },
+      pushPayload({ owner: 'acme', repo: 'photos', before, after }),
       after,
     )
     expect(run.exitCode).toBe(0)

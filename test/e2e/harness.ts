@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
+import { createRequire } from 'node:module'
 import { join, resolve } from 'node:path'
 import { parse } from 'yaml'
 
@@ -145,42 +146,91 @@ export interface PullPayloadOptions {
   action?: string
 }
 
-/** A pull_request webhook payload with the fields of the real one that the action reads (and more). */
-export function pullRequestPayload(options: PullPayloadOptions): object {
-  const repoJson = (owner: string, repo: string, fork: boolean) => ({
-    id: 1,
+interface WebhookExamples {
+  name: string
+  examples: Record<string, unknown>[]
+}
+
+/** A real webhook payload from @octokit/webhooks-examples, deep-copied. */
+function example(event: string, action?: string): Record<string, unknown> {
+  const require = createRequire(import.meta.url)
+  const all = require('@octokit/webhooks-examples') as WebhookExamples[]
+  const found = all
+    .find((e) => e.name === event)
+    ?.examples.find((e) => action === undefined || e.action === action)
+  if (found === undefined) throw new Error(`no ${event} ${action ?? ''} example`)
+  return structuredClone(found)
+}
+
+type Json = Record<string, unknown>
+const at = (value: unknown, key: string): Json => (value as Json)[key] as Json
+
+/** A repository object of the real payload, renamed to owner/repo. */
+function renamed(template: Json, owner: string, repo: string, fork: boolean): Json {
+  return {
+    ...template,
     name: repo,
     full_name: `${owner}/${repo}`,
-    private: false,
     fork,
-    owner: { login: owner, type: 'User' },
+    owner: { ...at(template, 'owner'), login: owner },
     html_url: `https://github.com/${owner}/${repo}`,
-    default_branch: 'main',
-  })
+  }
+}
+
+/**
+ * A pull_request `synchronize` payload: GitHub's own example from @octokit/webhooks-examples with
+ * the number, repositories, commits and file count of the test.
+ */
+export function pullRequestPayload(options: PullPayloadOptions): object {
+  const payload = example('pull_request', 'synchronize')
+  const pr = at(payload, 'pull_request')
   const fork = options.base.owner !== options.head.owner || options.base.repo !== options.head.repo
-  return {
-    action: options.action ?? 'synchronize',
+  const baseRepo = renamed(at(payload, 'repository'), options.base.owner, options.base.repo, false)
+  const headRepo = renamed(at(payload, 'repository'), options.head.owner, options.head.repo, fork)
+  payload.action = options.action ?? 'synchronize'
+  payload.number = options.number
+  payload.repository = baseRepo
+  payload.pull_request = {
+    ...pr,
     number: options.number,
-    pull_request: {
-      number: options.number,
-      state: 'open',
-      title: 'Add photos',
-      user: { login: 'contributor', type: 'User' },
-      changed_files: options.changedFiles,
-      head: {
-        label: `${options.head.owner}:${options.head.ref ?? 'feature'}`,
-        ref: options.head.ref ?? 'feature',
-        sha: options.head.sha,
-        repo: repoJson(options.head.owner, options.head.repo, fork),
-      },
-      base: {
-        label: `${options.base.owner}:${options.base.ref ?? 'main'}`,
-        ref: options.base.ref ?? 'main',
-        sha: options.base.sha,
-        repo: repoJson(options.base.owner, options.base.repo, false),
-      },
+    changed_files: options.changedFiles,
+    head: {
+      ...at(pr, 'head'),
+      ref: options.head.ref ?? 'feature',
+      sha: options.head.sha,
+      repo: headRepo,
+      label: `${options.head.owner}:${options.head.ref ?? 'feature'}`,
     },
-    repository: repoJson(options.base.owner, options.base.repo, false),
-    sender: { login: 'contributor', type: 'User' },
+    base: {
+      ...at(pr, 'base'),
+      ref: options.base.ref ?? 'main',
+      sha: options.base.sha,
+      repo: baseRepo,
+      label: `${options.base.owner}:${options.base.ref ?? 'main'}`,
+    },
+  }
+  return payload
+}
+
+/** A push payload: GitHub's own example with the test's commits. */
+export function pushPayload(options: {
+  owner: string
+  repo: string
+  before: string
+  after: string
+  ref?: string
+}): object {
+  const payload = example('push')
+  return {
+    ...payload,
+    ref: options.ref ?? 'refs/heads/main',
+    before: options.before,
+    after: options.after,
+    created: /^0+$/.test(options.before),
+    repository: {
+      ...at(payload, 'repository'),
+      name: options.repo,
+      full_name: `${options.owner}/${options.repo}`,
+    },
   }
 }

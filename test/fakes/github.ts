@@ -1,6 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { FakeGitStore } from './git.js'
 import { listen, readBody, sendJson } from './http.js'
+import {
+  commitJson,
+  simpleUser,
+  type Commit,
+  type CommitComparison,
+  type DiffEntry,
+  type GitTree,
+  type IssueComment,
+} from './shapes.js'
 
 export interface FakeComment {
   id: number
@@ -9,6 +18,8 @@ export interface FakeComment {
   created_at: string
   updated_at: string
 }
+
+type ChangedFile = { filename: string; sha: string; status: string }
 
 export interface FakePull {
   number: number
@@ -86,15 +97,11 @@ export class FakeGitHub {
     )
   }
 
-  private fileJson(
-    owner: string,
-    repo: string,
-    file: { filename: string; sha: string; status: string },
-  ) {
+  private fileJson(owner: string, repo: string, file: ChangedFile): DiffEntry {
     return {
       sha: file.sha,
       filename: file.filename,
-      status: file.status,
+      status: file.status as DiffEntry['status'],
       additions: 0,
       deletions: 0,
       changes: 0,
@@ -104,14 +111,43 @@ export class FakeGitHub {
     }
   }
 
-  private commentJson(owner: string, repo: string, issue: number, comment: FakeComment) {
+  private commentJson(
+    owner: string,
+    repo: string,
+    issue: number,
+    comment: FakeComment,
+  ): IssueComment {
     return {
       ...comment,
+      user: simpleUser(comment.user.login, comment.user.id, comment.user.type),
       url: `${this.url}/repos/${owner}/${repo}/issues/comments/${comment.id}`,
       html_url: `https://github.com/${owner}/${repo}/pull/${issue}#issuecomment-${comment.id}`,
       issue_url: `${this.url}/repos/${owner}/${repo}/issues/${issue}`,
       node_id: `IC_${comment.id}`,
       author_association: comment.user.type === 'Bot' ? 'NONE' : 'CONTRIBUTOR',
+    }
+  }
+
+  private commitOf(owner: string, repo: string, sha: string, files?: DiffEntry[]): Commit {
+    const commit = this.git.commits.get(sha)
+    return commitJson(
+      this.url,
+      `${owner}/${repo}`,
+      sha,
+      commit?.tree ?? '',
+      commit?.parents ?? [],
+      files,
+    )
+  }
+
+  private comparisonUrls(owner: string, repo: string, base: string, head: string) {
+    const html = `https://github.com/${owner}/${repo}/compare/${base}...${head}`
+    return {
+      url: `${this.url}/repos/${owner}/${repo}/compare/${base}...${head}`,
+      html_url: html,
+      permalink_url: html,
+      diff_url: `${html}.diff`,
+      patch_url: `${html}.patch`,
     }
   }
 
@@ -136,7 +172,7 @@ export class FakeGitHub {
           status: '403',
         })
       } else {
-        sendJson(res, 200, { login: this.tokenLogin, id: 1, type: 'User' })
+        sendJson(res, 200, simpleUser(this.tokenLogin, 1, 'User'))
       }
       return
     }
@@ -210,7 +246,7 @@ export class FakeGitHub {
     ) {
       const tree = this.treeOf(match[3] ?? '')
       if (tree === undefined) return sendJson(res, 404, { message: 'Not Found' })
-      const entries: object[] = []
+      const entries: GitTree['tree'] = []
       const walk = (t: NonNullable<typeof tree>, prefix: string, recursive: boolean) => {
         for (const [name, entry] of t.entries) {
           const p = prefix === '' ? name : `${prefix}/${name}`
@@ -220,7 +256,7 @@ export class FakeGitHub {
             type: entry.type,
             sha: entry.sha,
             ...(entry.size === undefined ? {} : { size: entry.size }),
-            url: `${this.url}/x`,
+            url: `${this.url}/repos/${match?.[1] ?? ''}/${match?.[2] ?? ''}/git/${entry.type === 'tree' ? 'trees' : 'blobs'}/${entry.sha}`,
           })
           const child = entry.type === 'tree' ? this.git.trees.get(entry.sha) : undefined
           if (recursive && child !== undefined) walk(child, p, true)
@@ -234,7 +270,7 @@ export class FakeGitHub {
         url: `${this.url}${path}`,
         tree: truncated ? entries.slice(0, this.truncateTreesAbove) : entries,
         truncated,
-      })
+      } satisfies GitTree)
       return
     }
 
@@ -267,15 +303,16 @@ export class FakeGitHub {
         return sendJson(res, 404, { message: 'Not Found' })
       const files = this.git.diff(base, head)
       sendJson(res, 200, {
+        ...this.comparisonUrls(owner, repo, base, head),
         status: 'ahead',
-        merge_base_commit: { sha: base },
-        base_commit: { sha: base },
+        merge_base_commit: this.commitOf(owner, repo, base),
+        base_commit: this.commitOf(owner, repo, base),
         ahead_by: 1,
         behind_by: 0,
         total_commits: 1,
-        commits: [],
+        commits: [this.commitOf(owner, repo, head)],
         files: files.slice(0, 300).map((f) => this.fileJson(owner, repo, f)),
-      })
+      } satisfies CommitComparison)
       return
     }
 
@@ -289,13 +326,17 @@ export class FakeGitHub {
       const files = this.git.diff(commit.parents[0], sha).slice(0, 3000)
       const perPage = Number(url.searchParams.get('per_page') ?? 300)
       const page = Number(url.searchParams.get('page') ?? 1)
-      sendJson(res, 200, {
-        sha,
-        parents: commit.parents.map((p) => ({ sha: p })),
-        files: files
-          .slice((page - 1) * perPage, page * perPage)
-          .map((f) => this.fileJson(owner, repo, f)),
-      })
+      const pageFiles = files.slice((page - 1) * perPage, page * perPage)
+      sendJson(
+        res,
+        200,
+        this.commitOf(
+          owner,
+          repo,
+          sha,
+          pageFiles.map((f) => this.fileJson(owner, repo, f)),
+        ),
+      )
       return
     }
 
