@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { listen, readBody, sendJson } from './http.js'
+import { LoopbackServer, readBody, sendJson } from './http.js'
 
 export interface DetectCall {
   imageUrl: string
@@ -58,7 +58,7 @@ export const apiError = (
  * By default it answers by the image URL (`verdicts`); `script` overrides any request, and
  * `rateLimit` answers 429 above R requests in any one-second window, as the real account limit.
  */
-export class FakeDashScope {
+export class FakeDashScope extends LoopbackServer {
   readonly calls: DetectCall[] = []
   readonly uploads = new Map<string, Buffer>()
   readonly policyCalls: IncomingMessage['headers'][] = []
@@ -68,26 +68,13 @@ export class FakeDashScope {
   rateLimit: number | undefined
   latencyMs = 0
   throttled = 0
-  url = ''
   private starts: number[] = []
-  private closeServer: (() => Promise<void>) | undefined
 
   get endpoint(): string {
     return `${this.url}/api/v1/services/aigc/image2video/aa-detect`
   }
 
-  async start(): Promise<this> {
-    const { url, close } = await listen((req, res) => this.handle(req, res))
-    this.url = url
-    this.closeServer = close
-    return this
-  }
-
-  async close(): Promise<void> {
-    await this.closeServer?.()
-  }
-
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.url)
     const body = await readBody(req)
     if (req.method === 'GET' && url.pathname === '/api/v1/uploads') {

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { FakeGitStore } from './git.js'
-import { listen, readBody, sendJson } from './http.js'
+import { LoopbackServer, readBody, sendJson } from './http.js'
 import {
   commitJson,
   simpleUser,
@@ -39,7 +39,7 @@ const BOT = { login: 'github-actions[bot]', id: 41898282, type: 'Bot' as const }
  * A fake GitHub REST API on 127.0.0.1 with the response shapes of the real one (pagination Link
  * headers, the 3,000-file cap of the PR files API, the 300-file cap of compare, truncated trees).
  */
-export class FakeGitHub {
+export class FakeGitHub extends LoopbackServer {
   readonly git = new FakeGitStore()
   readonly pulls = new Map<number, FakePull>()
   readonly comments = new Map<number, FakeComment[]>()
@@ -51,19 +51,6 @@ export class FakeGitHub {
   /** Login for GET /user; undefined answers 403 as for the GITHUB_TOKEN. */
   tokenLogin: string | undefined
   private nextCommentId = 1000
-  url = ''
-  private closeServer: (() => Promise<void>) | undefined
-
-  async start(): Promise<this> {
-    const { url, close } = await listen((req, res) => this.handle(req, res))
-    this.url = url
-    this.closeServer = close
-    return this
-  }
-
-  async close(): Promise<void> {
-    await this.closeServer?.()
-  }
 
   count(method: string, pattern: RegExp): number {
     return this.requests.filter((r) => r.method === method && pattern.test(r.path)).length
@@ -156,7 +143,7 @@ export class FakeGitHub {
     return this.git.trees.get(commit?.tree ?? sha)
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.url)
     const method = req.method ?? 'GET'
     const path = decodeURIComponent(url.pathname)

@@ -39,3 +39,22 @@ export async function listen(
       }),
   }
 }
+
+/** A fake service on 127.0.0.1: subclasses answer requests, this starts and stops the server. */
+export abstract class LoopbackServer {
+  url = ''
+  private closeServer: (() => Promise<void>) | undefined
+
+  protected abstract handle(req: IncomingMessage, res: ServerResponse): Promise<void>
+
+  async start(): Promise<this> {
+    const { url, close } = await listen((req, res) => this.handle(req, res))
+    this.url = url
+    this.closeServer = close
+    return this
+  }
+
+  async close(): Promise<void> {
+    await this.closeServer?.()
+  }
+}

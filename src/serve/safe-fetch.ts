@@ -1,0 +1,195 @@
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns'
+import { BlockList, isIP } from 'node:net'
+import { Agent, request } from 'undici'
+
+/** Loopback, private, link-local (cloud metadata), multicast and other non-public ranges. */
+const BLOCKED = new BlockList()
+for (const [network, prefix] of [
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
+] as const) {
+  BLOCKED.addSubnet(network, prefix, 'ipv4')
+}
+for (const [network, prefix] of [
+  ['::', 128],
+  ['::1', 128],
+  ['64:ff9b::', 96],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['ff00::', 8],
+] as const) {
+  BLOCKED.addSubnet(network, prefix, 'ipv6')
+}
+
+export function isPrivateAddress(address: string): boolean {
+  const family = isIP(address)
+  if (family === 0) return false
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1]
+  if (mapped !== undefined) return BLOCKED.check(mapped, 'ipv4')
+  return BLOCKED.check(address, family === 4 ? 'ipv4' : 'ipv6')
+}
+
+/** Why an image could not be fetched; `code` is the DashScope code to answer with. */
+export class FetchRefused extends Error {
+  override name = 'FetchRefused'
+  constructor(
+    message: string,
+    readonly code: 'InvalidParameter' | 'InvalidURL' | 'InvalidFile.Size',
+  ) {
+    super(message)
+  }
+}
+
+export interface SafeFetchOptions {
+  allowPrivate: boolean
+  timeoutMs: number
+  maxBytes: number
+  maxRedirects: number
+}
+
+type LookupCallback = (
+  error: NodeJS.ErrnoException | null,
+  address: string | LookupAddress[],
+  family?: number,
+) => void
+
+/**
+ * Fetches image URLs for the service without becoming a proxy into its host's network: http(s)
+ * only; each address a name resolves to is checked when connecting (so DNS rebinding cannot slip
+ * past a check made earlier), and so is every redirect; size and time are capped.
+ */
+export class SafeFetcher {
+  private readonly agent: Agent
+
+  constructor(private readonly options: SafeFetchOptions) {
+    const guardedLookup = (hostname: string, lookupOptions: object, callback: LookupCallback) => {
+      dnsLookup(hostname, { ...lookupOptions, all: true }, (error, addresses) => {
+        if (error) {
+          callback(error, [])
+          return
+        }
+        const refused = options.allowPrivate
+          ? undefined
+          : addresses.find((entry) => isPrivateAddress(entry.address))
+        if (refused !== undefined) {
+          const reason = `${hostname} resolves to a private address (${refused.address})`
+          callback(
+            Object.assign(new FetchRefused(reason, 'InvalidURL'), { code: 'InvalidURL' }),
+            [],
+          )
+          return
+        }
+        callback(null, addresses)
+      })
+    }
+    this.agent = new Agent({ connect: { lookup: guardedLookup }, connections: 16 })
+  }
+
+  async fetch(rawUrl: string): Promise<Uint8Array> {
+    const { allowPrivate, timeoutMs, maxBytes, maxRedirects } = this.options
+    const signal = AbortSignal.timeout(timeoutMs)
+    let url = parseHttpUrl(rawUrl)
+    for (let redirects = 0; ; redirects++) {
+      const host = url.hostname.replace(/^\[|\]$/g, '')
+      if (!allowPrivate && (isPrivateAddress(host) || host === 'localhost')) {
+        throw new FetchRefused(`${url.host} is a private address`, 'InvalidURL')
+      }
+      let response
+      try {
+        response = await request(url, {
+          dispatcher: this.agent,
+          signal,
+          headers: { accept: 'image/*' },
+        })
+      } catch (error) {
+        throw (
+          refusalOf(error) ??
+          new FetchRefused(
+            signal.aborted
+              ? `no answer from ${url.host} within ${timeoutMs / 1000} s`
+              : `could not download the image from ${url.host}`,
+            'InvalidURL',
+          )
+        )
+      }
+      const location = response.headers.location
+      if (response.statusCode >= 300 && response.statusCode < 400 && typeof location === 'string') {
+        await response.body.dump()
+        if (redirects >= maxRedirects) {
+          throw new FetchRefused(`more than ${maxRedirects} redirects`, 'InvalidURL')
+        }
+        url = parseHttpUrl(new URL(location, url).href)
+        continue
+      }
+      if (response.statusCode !== 200) {
+        await response.body.dump()
+        throw new FetchRefused(`HTTP ${response.statusCode} from ${url.host}`, 'InvalidURL')
+      }
+      return readCapped(
+        response.body as AsyncIterable<Buffer> & { destroy(): void },
+        maxBytes,
+        url.host,
+      )
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close()
+  }
+}
+
+function refusalOf(error: unknown): FetchRefused | undefined {
+  if (error instanceof FetchRefused) return error
+  if (error instanceof Error && error.cause instanceof FetchRefused) return error.cause
+  return undefined
+}
+
+async function readCapped(
+  body: AsyncIterable<Buffer> & { destroy(): void },
+  maxBytes: number,
+  host: string,
+): Promise<Uint8Array> {
+  const chunks: Buffer[] = []
+  let size = 0
+  try {
+    for await (const chunk of body) {
+      size += chunk.length
+      if (size > maxBytes) {
+        body.destroy()
+        throw new FetchRefused(
+          `the image is larger than ${maxBytes / 1024 / 1024} MB`,
+          'InvalidFile.Size',
+        )
+      }
+      chunks.push(chunk)
+    }
+  } catch (error) {
+    throw refusalOf(error) ?? new FetchRefused(`the download from ${host} broke off`, 'InvalidURL')
+  }
+  return new Uint8Array(Buffer.concat(chunks))
+}
+
+function parseHttpUrl(text: string): URL {
+  let url: URL
+  try {
+    url = new URL(text)
+  } catch {
+    throw new FetchRefused('input.image_url is not a URL', 'InvalidParameter')
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new FetchRefused(
+      `input.image_url must be http or https, not ${url.protocol.replace(':', '')}`,
+      'InvalidParameter',
+    )
+  }
+  return url
+}

@@ -1,0 +1,172 @@
+import { randomUUID, timingSafeEqual } from 'node:crypto'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import PQueue from 'p-queue'
+import { errorMessage } from '../errors.js'
+import type { Detection } from '../detect/types.js'
+import { FetchRefused, SafeFetcher } from './safe-fetch.js'
+
+export const DETECT_PATH = '/api/v1/services/aigc/image2video/aa-detect'
+const MAX_BODY_BYTES = 64 * 1024
+
+/** What the server needs of a detector: a verdict for an image's bytes. */
+export interface BytesDetector {
+  analyse(bytes: Uint8Array): Promise<{ detection: Detection }>
+}
+
+export interface ServeOptions {
+  detector: BytesDetector
+  /** Required as `Authorization: Bearer <key>` when set. */
+  apiKey: string | undefined
+  model: string
+  /** Detections at once. */
+  concurrency: number
+  /** Requests allowed to wait; beyond that, 429 Throttling. */
+  queue: number
+  allowPrivate: boolean
+  fetchTimeoutMs: number
+  maxImageBytes: number
+  /** One line per request, never with secrets. */
+  log: (line: string) => void
+}
+
+interface Answer {
+  status: number
+  body: Record<string, unknown>
+  code?: string
+}
+
+const error = (status: number, code: string, message: string, requestId: string): Answer => ({
+  status,
+  code,
+  body: { code, message, request_id: requestId },
+})
+
+/**
+ * The local detector behind DashScope's aa-detect API: the same request, the same success and error
+ * bodies, statuses and codes, so the action or any DashScope client can point `endpoint` at it.
+ */
+export function createDetectionServer(options: ServeOptions): {
+  server: Server
+  close: () => Promise<void>
+} {
+  const work = new PQueue({ concurrency: options.concurrency })
+  const fetcher = new SafeFetcher({
+    allowPrivate: options.allowPrivate,
+    timeoutMs: options.fetchTimeoutMs,
+    maxBytes: options.maxImageBytes,
+    maxRedirects: 3,
+  })
+  const expectedKey =
+    options.apiKey === undefined ? undefined : Buffer.from(`Bearer ${options.apiKey}`)
+
+  const authorized = (req: IncomingMessage): boolean => {
+    if (expectedKey === undefined) return true
+    const given = Buffer.from(req.headers.authorization ?? '')
+    return given.length === expectedKey.length && timingSafeEqual(given, expectedKey)
+  }
+
+  async function detect(req: IncomingMessage, requestId: string): Promise<Answer> {
+    if (!authorized(req)) return error(401, 'InvalidApiKey', 'Invalid API-key provided.', requestId)
+    let body: unknown
+    try {
+      body = JSON.parse((await readBody(req)).toString('utf8'))
+    } catch (cause) {
+      return error(
+        400,
+        'InvalidParameter',
+        `The request body is not JSON: ${errorMessage(cause)}`,
+        requestId,
+      )
+    }
+    const request = body as { model?: unknown; input?: { image_url?: unknown } } | null
+    if (request?.model !== options.model) {
+      return error(400, 'InvalidParameter', `model must be "${options.model}".`, requestId)
+    }
+    const imageUrl = request.input?.image_url
+    if (typeof imageUrl !== 'string' || imageUrl === '') {
+      return error(400, 'InvalidParameter', 'input.image_url is required.', requestId)
+    }
+    if (work.size >= options.queue && work.pending >= options.concurrency) {
+      return error(429, 'Throttling', 'Too many requests in flight; retry later.', requestId)
+    }
+    return work.add(async (): Promise<Answer> => {
+      let bytes: Uint8Array
+      try {
+        bytes = await fetcher.fetch(imageUrl)
+      } catch (cause) {
+        if (cause instanceof FetchRefused) return error(400, cause.code, cause.message, requestId)
+        throw cause
+      }
+      const { detection } = await options.detector.analyse(bytes)
+      if (detection.status === 'pass') {
+        return {
+          status: 200,
+          body: {
+            output: { check_pass: true, bodystyle: detection.bodystyle },
+            usage: { image_count: 1 },
+            request_id: requestId,
+          },
+        }
+      }
+      if (detection.status === 'reject') {
+        return error(
+          400,
+          detection.code ?? 'InvalidFile.Content',
+          detection.message ?? 'Rejected.',
+          requestId,
+        )
+      }
+      return error(500, 'InternalError', detection.message ?? 'The detector failed.', requestId)
+    })
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now()
+    const requestId = randomUUID()
+    const path = (req.url ?? '/').split('?')[0] ?? '/'
+    let answer: Answer
+    try {
+      if (req.method === 'GET' && path === '/healthz') {
+        answer = { status: 200, body: { status: 'ok', inFlight: work.pending, waiting: work.size } }
+      } else if (path === DETECT_PATH && req.method === 'POST') {
+        answer = await detect(req, requestId)
+      } else if (path === DETECT_PATH) {
+        answer = error(405, 'MethodNotAllowed', 'Use POST.', requestId)
+      } else {
+        answer = error(404, 'NotFound', `No such path: ${path}`, requestId)
+      }
+    } catch (cause) {
+      answer = error(500, 'InternalError', errorMessage(cause), requestId)
+    }
+    res.writeHead(answer.status, { 'content-type': 'application/json; charset=utf-8' })
+    res.end(JSON.stringify(answer.body))
+    const ms = (performance.now() - started).toFixed(0)
+    options.log(
+      `${new Date().toISOString()} ${req.method ?? '-'} ${path} ${answer.status} ${ms}ms${answer.code === undefined ? '' : ` ${answer.code}`} request_id=${requestId}`,
+    )
+  }
+
+  const server = createServer((req, res) => void handle(req, res))
+  return {
+    server,
+    /** Stops accepting connections, lets in-flight requests finish, then releases everything. */
+    close: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+      server.closeIdleConnections()
+      await work.onIdle()
+      await closed
+      await fetcher.close()
+    },
+  }
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length
+    if (size > MAX_BODY_BYTES) throw new Error(`larger than ${MAX_BODY_BYTES / 1024} KB`)
+    chunks.push(chunk)
+  }
+  return Buffer.concat(chunks)
+}
