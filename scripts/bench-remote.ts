@@ -11,7 +11,7 @@
 import { parseArgs } from 'node:util'
 import { FakeDashScope, apiError, pass } from '../test/fakes/dashscope.js'
 import { FakeGitHub } from '../test/fakes/github.js'
-import { pullRequestPayload, runAction } from '../test/e2e/harness.js'
+import { openPull, runAction } from '../test/e2e/harness.js'
 
 const { values } = parseArgs({
   options: {
@@ -45,13 +45,7 @@ async function scenario(label: string, failureRate: number, maxRetries: number) 
   try {
     const files: Record<string, string> = {}
     for (let i = 0; i < N; i++) files[`photos/${String(i).padStart(4, '0')}.jpg`] = `photo ${i}`
-    const base = github.git.commit({ 'README.md': 'x' })
-    const head = github.git.amend(base, files)
-    github.pulls.set(1, {
-      number: 1,
-      base: { owner: 'acme', repo: 'photos', sha: base, ref: 'main' },
-      head: { owner: 'acme', repo: 'photos', sha: head, ref: 'f' },
-    })
+    const { payload } = openPull(github, files)
     dashscope.latencyMs = L
     dashscope.rateLimit = R
     dashscope.verdicts = [{ match: /./, reply: () => pass('full') }]
@@ -66,12 +60,7 @@ async function scenario(label: string, failureRate: number, maxRetries: number) 
     const started = performance.now()
     const run = await runAction({
       eventName: 'pull_request',
-      payload: pullRequestPayload({
-        number: 1,
-        base: { owner: 'acme', repo: 'photos', sha: base },
-        head: { owner: 'acme', repo: 'photos', sha: head },
-        changedFiles: N,
-      }),
+      payload,
       repository: 'acme/photos',
       apiUrl: github.url,
       inputs: {

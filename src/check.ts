@@ -63,11 +63,9 @@ export async function runCheck(options: CheckOptions): Promise<Verdict> {
 
   const pr = trigger.kind === 'pull_request' ? trigger.pr : undefined
   let sticky: StickyComment | undefined
-  let login: string | undefined
   if (pr !== undefined) {
     try {
-      login = await tokenLogin(octokit)
-      sticky = await findStickyComment(octokit, pr.baseRepo, pr.number, login)
+      sticky = await findStickyComment(octokit, pr.baseRepo, pr.number, await tokenLogin(octokit))
     } catch (error) {
       core.warning(`Could not read the comments of #${pr.number}: ${errorMessage(error)}`)
     }

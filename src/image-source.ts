@@ -3,6 +3,7 @@ import { readFile, stat } from 'node:fs/promises'
 import { isAbsolute, join, normalize, sep } from 'node:path'
 import { request } from 'undici'
 import { errorMessage } from './errors.js'
+import { readCappedBody } from './http-body.js'
 import type { ImageFile, HeadCommit } from './gather.js'
 import { LFS_MEDIA_URL, resolveImageUrl } from './resolve.js'
 import { readBlob, type Octokit } from './repo.js'
@@ -90,17 +91,5 @@ export async function download(
     await response.body.dump()
     throw new Error(`HTTP ${response.statusCode} from ${new URL(url).host}`)
   }
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of response.body as AsyncIterable<Buffer>) {
-    size += chunk.length
-    if (size > MAX_DOWNLOAD_BYTES) {
-      response.body.destroy()
-      throw new Error(
-        `the file at ${new URL(url).host} is larger than ${MAX_DOWNLOAD_BYTES / 1024 / 1024} MB`,
-      )
-    }
-    chunks.push(chunk)
-  }
-  return new Uint8Array(Buffer.concat(chunks))
+  return new Uint8Array(await readCappedBody(response.body, MAX_DOWNLOAD_BYTES))
 }

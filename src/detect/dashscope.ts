@@ -2,6 +2,7 @@ import PQueue from 'p-queue'
 import { request, type Dispatcher, type FormData } from 'undici'
 import type { DetectorAuthError } from '../errors.js'
 import { errorMessage } from '../errors.js'
+import { readCappedBody } from '../http-body.js'
 import { backoffDelay, parseRetryAfter, sleep } from './backoff.js'
 import {
   describeFailure,
@@ -187,7 +188,7 @@ export class DashScopeDetector implements Detector {
     this.resumeTimer = setTimeout(() => this.queue.start(), delayMs)
   }
 
-  /** One HTTP exchange with the body read in full (capped); redirects are never followed. */
+  /** One HTTP exchange with the body read in full (at most 1 MB); redirects are never followed. */
   async exchange(
     url: URL,
     init: { method: 'GET' | 'POST'; headers: Record<string, string>; body?: string | FormData },
@@ -200,16 +201,7 @@ export class DashScopeDetector implements Detector {
       signal,
       ...(this.options.dispatcher === undefined ? {} : { dispatcher: this.options.dispatcher }),
     })
-    const chunks: Buffer[] = []
-    let size = 0
-    for await (const chunk of response.body as AsyncIterable<Buffer>) {
-      size += chunk.length
-      if (size > MAX_BODY_BYTES) {
-        response.body.destroy()
-        break
-      }
-      chunks.push(chunk)
-    }
+    const body = await readCappedBody(response.body, MAX_BODY_BYTES)
     const header = (name: string): string | undefined => {
       const value = response.headers[name]
       return Array.isArray(value) ? value[0] : value
@@ -217,7 +209,7 @@ export class DashScopeDetector implements Detector {
     const answer: HttpAnswer = {
       status: response.statusCode,
       contentType: header('content-type') ?? '',
-      body: Buffer.concat(chunks).toString('utf8'),
+      body: body.toString('utf8'),
     }
     const retryAfterMs = parseRetryAfter(header('retry-after'))
     if (retryAfterMs !== undefined) answer.retryAfterMs = retryAfterMs

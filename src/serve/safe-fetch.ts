@@ -1,6 +1,7 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns'
 import { BlockList, isIP } from 'node:net'
 import { Agent, request } from 'undici'
+import { BodyTooLargeError, readCappedBody } from '../http-body.js'
 
 /** Loopback, private, link-local (cloud metadata), multicast and other non-public ranges. */
 const BLOCKED = new BlockList()
@@ -154,28 +155,21 @@ function refusalOf(error: unknown): FetchRefused | undefined {
 }
 
 async function readCapped(
-  body: AsyncIterable<Buffer> & { destroy(): void },
+  body: AsyncIterable<Buffer> & { destroy(): unknown },
   maxBytes: number,
   host: string,
 ): Promise<Uint8Array> {
-  const chunks: Buffer[] = []
-  let size = 0
   try {
-    for await (const chunk of body) {
-      size += chunk.length
-      if (size > maxBytes) {
-        body.destroy()
-        throw new FetchRefused(
-          `the image is larger than ${maxBytes / 1024 / 1024} MB`,
-          'InvalidFile.Size',
-        )
-      }
-      chunks.push(chunk)
-    }
+    return new Uint8Array(await readCappedBody(body, maxBytes))
   } catch (error) {
-    throw refusalOf(error) ?? new FetchRefused(`the download from ${host} broke off`, 'InvalidURL')
+    if (error instanceof BodyTooLargeError) {
+      throw new FetchRefused(
+        `the image is larger than ${maxBytes / 1024 / 1024} MB`,
+        'InvalidFile.Size',
+      )
+    }
+    throw new FetchRefused(`the download from ${host} broke off`, 'InvalidURL')
   }
-  return new Uint8Array(Buffer.concat(chunks))
 }
 
 function parseHttpUrl(text: string): URL {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { failCheck, pass } from '../fakes/dashscope.js'
-import { API_KEY, openPull, resultsOf, runOnPull, useFakes } from './setup.js'
-import { pullRequestPayload, pushPayload, runAction } from './harness.js'
+import { API_KEY, openPull, pushToPull, resultsOf, runOnPull, useFakes } from './setup.js'
+import { pushPayload, runAction } from './harness.js'
 
 const fakes = useFakes()
 const passAll = () => {
@@ -184,26 +184,13 @@ describe('Git LFS', () => {
 
 describe('symlinks and submodules', () => {
   it('skips them with a notice', async () => {
-    const base = fakes.github.git.commit({ 'README.md': 'r' })
-    const head = fakes.github.git.amend(base, {
+    const { payload } = openPull(fakes.github, {
       'real.jpg': 'real',
       'link.jpg': { content: 'real.jpg', mode: '120000' },
       'vendor.png': { mode: '160000', sha: 'c'.repeat(40) },
     })
-    fakes.github.pulls.set(3, {
-      number: 3,
-      base: { owner: 'acme', repo: 'photos', sha: base, ref: 'main' },
-      head: { owner: 'acme', repo: 'photos', sha: head, ref: 'f' },
-    })
     passAll()
-    const run = await runOnPull(
-      fakes,
-      pullRequestPayload({
-        number: 3,
-        base: { owner: 'acme', repo: 'photos', sha: base },
-        head: { owner: 'acme', repo: 'photos', sha: head },
-      }),
-    )
+    const run = await runOnPull(fakes, payload)
     expect(run.exitCode).toBe(0)
     expect(resultsOf(run).map((r) => r.path)).toEqual(['real.jpg'])
     expect(run.stdout).toContain('::notice::Skipped link.jpg: a symbolic link, not an image file.')
@@ -249,25 +236,10 @@ describe('never pay twice', () => {
   })
 
   it('re-checks only the images whose content changed on a new push', async () => {
-    const { payload, base } = openPull(fakes.github, { 'a.jpg': 'a', 'b.jpg': 'b' })
+    const pull = openPull(fakes.github, { 'a.jpg': 'a', 'b.jpg': 'b' })
     passAll()
-    await runOnPull(fakes, payload)
-    const head2 = fakes.github.git.amend(fakes.github.pulls.get(7)?.head.sha ?? '', {
-      'b.jpg': 'b v2',
-    })
-    fakes.github.pulls.set(7, {
-      number: 7,
-      base: { owner: 'acme', repo: 'photos', sha: base, ref: 'main' },
-      head: { owner: 'acme', repo: 'photos', sha: head2, ref: 'feature' },
-    })
-    const run = await runOnPull(
-      fakes,
-      pullRequestPayload({
-        number: 7,
-        base: { owner: 'acme', repo: 'photos', sha: base },
-        head: { owner: 'acme', repo: 'photos', sha: head2 },
-      }),
-    )
+    await runOnPull(fakes, pull.payload)
+    const run = await runOnPull(fakes, pushToPull(fakes.github, pull, { 'b.jpg': 'b v2' }).payload)
     expect(run.exitCode).toBe(0)
     expect(fakes.dashscope.calls.map((c) => c.imageUrl.split('/').pop())).toEqual([
       'a.jpg',

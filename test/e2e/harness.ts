@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os'
 import { createRequire } from 'node:module'
 import { join, resolve } from 'node:path'
 import { parse } from 'yaml'
+import type { FakeGitHub } from '../fakes/github.js'
+import type { FileSpec } from '../fakes/git.js'
 
 export const ROOT = resolve(import.meta.dirname, '../..')
 export const DIST = join(ROOT, 'dist/index.js')
@@ -233,4 +235,70 @@ export function pushPayload(options: {
       full_name: `${options.owner}/${options.repo}`,
     },
   }
+}
+
+export interface OpenedPull {
+  number: number
+  base: string
+  head: string
+  payload: object
+}
+
+/**
+ * Opens PR #number on the fake's acme/photos: the head adds `files` on top of a base holding a
+ * README, from a fork when `fork` names its owner. Returns the payload GitHub would send.
+ */
+export function openPull(
+  github: FakeGitHub,
+  files: Record<string, FileSpec>,
+  options: { number?: number; fork?: string } = {},
+): OpenedPull {
+  const base = github.git.commit({ 'README.md': '# photos' })
+  return setPullHead(
+    github,
+    options.number ?? 7,
+    base,
+    github.git.amend(base, files),
+    options.fork,
+    Object.keys(files).length,
+  )
+}
+
+/** Pushes `changes` onto an open PR's head, as a new commit; returns the new event. */
+export function pushToPull(
+  github: FakeGitHub,
+  pull: OpenedPull,
+  changes: Record<string, FileSpec | null>,
+): OpenedPull {
+  const fork = github.pulls.get(pull.number)?.head.owner
+  return setPullHead(
+    github,
+    pull.number,
+    pull.base,
+    github.git.amend(pull.head, changes),
+    fork === 'acme' ? undefined : fork,
+  )
+}
+
+function setPullHead(
+  github: FakeGitHub,
+  number: number,
+  base: string,
+  head: string,
+  fork?: string,
+  changedFiles?: number,
+): OpenedPull {
+  const headOwner = fork ?? 'acme'
+  github.pulls.set(number, {
+    number,
+    base: { owner: 'acme', repo: 'photos', sha: base, ref: 'main' },
+    head: { owner: headOwner, repo: 'photos', sha: head, ref: 'feature' },
+  })
+  const payload = pullRequestPayload({
+    number,
+    base: { owner: 'acme', repo: 'photos', sha: base },
+    head: { owner: headOwner, repo: 'photos', sha: head, ref: 'feature' },
+    ...(changedFiles === undefined ? {} : { changedFiles }),
+  })
+  return { number, base, head, payload }
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { FakeGitHub } from '../fakes/github.js'
-import { ROOT, pullRequestPayload, runAction } from './harness.js'
+import { ROOT, openPull, runAction } from './harness.js'
 
 const photo = (name: string) => readFile(join(ROOT, 'test/fixtures/photos', name))
 
@@ -16,24 +16,9 @@ afterEach(async () => {
   await github.close()
 })
 
-function openPull(files: Record<string, Buffer>) {
-  const base = github.git.commit({ 'README.md': 'photos' })
-  const head = github.git.amend(base, files)
-  github.pulls.set(5, {
-    number: 5,
-    base: { owner: 'acme', repo: 'photos', sha: base, ref: 'main' },
-    head: { owner: 'acme', repo: 'photos', sha: head, ref: 'f' },
-  })
-  return pullRequestPayload({
-    number: 5,
-    base: { owner: 'acme', repo: 'photos', sha: base },
-    head: { owner: 'acme', repo: 'photos', sha: head },
-  })
-}
-
 describe('backend local, end to end', () => {
   it('checks a PR offline with no key: bytes through the API, the model from dist/', async () => {
-    const payload = openPull({
+    const { payload } = openPull(github, {
       'people/full.jpg': await photo('full-body.jpg'),
       'people/half.jpg': await photo('half-body.jpg'),
       'people/sitting.jpg': await photo('sitting.jpg'),
@@ -61,12 +46,12 @@ describe('backend local, end to end', () => {
       ['people/tiny.jpg', 'reject', 'InvalidFile.Resolution'],
     ])
     expect(github.count('GET', /\/git\/blobs\//)).toBe(5)
-    expect(github.comments.get(5)?.[0]?.body).toContain('embedded local detector')
+    expect(github.comments.get(7)?.[0]?.body).toContain('embedded local detector')
   })
 
   it('reads a matching checkout from the workspace, never a stale one', async () => {
     const full = await photo('full-body.jpg')
-    const payload = openPull({
+    const { payload } = openPull(github, {
       'a/full.jpg': full,
       'a/half.jpg': await photo('half-body.jpg'),
     })

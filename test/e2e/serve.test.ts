@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { FakeGitHub } from '../fakes/github.js'
 import { listen } from '../fakes/http.js'
-import { ROOT, pullRequestPayload, runAction } from './harness.js'
+import { ROOT, openPull, runAction } from './harness.js'
 
 const KEY = 'sk-serve-test-key'
 const DETECT = '/api/v1/services/aigc/image2video/aa-detect'
@@ -192,23 +192,13 @@ describe('aa-check serve', () => {
   it('serves the action unchanged: action → serve → photo server', async () => {
     const github = await new FakeGitHub().start()
     try {
-      const base = github.git.commit({ 'README.md': 'x' })
-      const head = github.git.amend(base, {
+      const { payload } = openPull(github, {
         'full-body.jpg': await readFile(join(ROOT, 'test/fixtures/photos/full-body.jpg')),
         'sitting.jpg': await readFile(join(ROOT, 'test/fixtures/photos/sitting.jpg')),
       })
-      github.pulls.set(2, {
-        number: 2,
-        base: { owner: 'acme', repo: 'photos', sha: base, ref: 'main' },
-        head: { owner: 'acme', repo: 'photos', sha: head, ref: 'f' },
-      })
       const run = await runAction({
         eventName: 'pull_request',
-        payload: pullRequestPayload({
-          number: 2,
-          base: { owner: 'acme', repo: 'photos', sha: base },
-          head: { owner: 'acme', repo: 'photos', sha: head },
-        }),
+        payload,
         repository: 'acme/photos',
         apiUrl: github.url,
         inputs: {

@@ -1,7 +1,9 @@
 import { afterEach, beforeEach } from 'vitest'
 import { FakeDashScope } from '../fakes/dashscope.js'
 import { FakeGitHub } from '../fakes/github.js'
-import { pullRequestPayload, runAction, type ActionRun } from './harness.js'
+import { runAction, type ActionRun } from './harness.js'
+
+export { openPull, pushToPull } from './harness.js'
 
 export const API_KEY = 'sk-test-0123456789abcdef'
 
@@ -22,30 +24,6 @@ export function useFakes(): Fakes {
     await fakes.dashscope.close()
   })
   return fakes
-}
-
-/** A PR #number on acme/photos whose head adds `files` on top of a base with a README. */
-export function openPull(
-  github: FakeGitHub,
-  files: Record<string, string | Buffer>,
-  options: { number?: number; fork?: string } = {},
-) {
-  const base = github.git.commit({ 'README.md': '# photos' })
-  const head = github.git.amend(base, files)
-  const number = options.number ?? 7
-  const headOwner = options.fork ?? 'acme'
-  github.pulls.set(number, {
-    number,
-    base: { owner: 'acme', repo: 'photos', sha: base, ref: 'main' },
-    head: { owner: headOwner, repo: 'photos', sha: head, ref: 'feature' },
-  })
-  const payload = pullRequestPayload({
-    number,
-    base: { owner: 'acme', repo: 'photos', sha: base },
-    head: { owner: headOwner, repo: 'photos', sha: head, ref: 'feature' },
-    changedFiles: Object.keys(files).length,
-  })
-  return { base, head, payload, number }
 }
 
 /** Runs the action on a pull_request event against the fakes, with the key and endpoint set. */
