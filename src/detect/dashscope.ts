@@ -49,6 +49,7 @@ export class DashScopeDetector implements Detector {
   private readonly stop = new AbortController()
   private readonly counters: DetectorStats = { requests: 0, retries: 0, throttled: 0 }
   private readonly uploader: DashScopeUploader | undefined
+  private readonly uploads: PQueue
   private resumeTimer: NodeJS.Timeout | undefined
   private resumeAt = 0
 
@@ -62,6 +63,7 @@ export class DashScopeDetector implements Detector {
       interval: Math.ceil((1000 * intervalCap) / options.rateLimit) + RATE_WINDOW_MARGIN_MS,
       strict: true,
     })
+    this.uploads = new PQueue({ concurrency: options.concurrency })
     if (options.upload) {
       this.uploader = new DashScopeUploader({
         endpoint: options.endpoint,
@@ -85,7 +87,9 @@ export class DashScopeDetector implements Detector {
       accept: 'application/json',
     }
     if (this.uploader !== undefined) {
-      const uploaded = await this.uploader.upload(job)
+      const uploader = this.uploader
+      // Bounded like the requests, so a large run does not hold every image in memory at once.
+      const uploaded = await this.uploads.add(() => uploader.upload(job))
       if ('status' in uploaded) return uploaded
       imageUrl = uploaded.url
       headers['x-dashscope-ossresourceresolve'] = 'enable'

@@ -64,17 +64,20 @@ export class LocalDetector implements Detector {
   }
 
   async detect(job: DetectionJob): Promise<Detection> {
-    let bytes: Uint8Array
-    try {
-      bytes = await this.reads.add(() => job.readBytes())
-    } catch (error) {
-      return {
-        status: 'error',
-        code: 'FetchFailed',
-        message: `Could not read the image: ${errorMessage(error)}`,
+    // The slot is held until the verdict, so at most `concurrency` images sit in memory at once.
+    return this.reads.add(async (): Promise<Detection> => {
+      let bytes: Uint8Array
+      try {
+        bytes = await job.readBytes()
+      } catch (error) {
+        return {
+          status: 'error',
+          code: 'FetchFailed',
+          message: `Could not read the image: ${errorMessage(error)}`,
+        }
       }
-    }
-    return (await this.analyse(bytes)).detection
+      return (await this.analyse(bytes)).detection
+    })
   }
 
   /** The verdict for one image's bytes, with where the time went. Never throws for bad input. */
