@@ -22,6 +22,10 @@ const EXPLANATIONS: Record<string, Explanation> = {
     why: 'The image size is outside the accepted range: the longest side must be under 4096 px and the shortest over 224 px.',
     fix: 'Export the photo at a size between 225 px (shortest side) and 4095 px (longest side).',
   },
+  'InvalidFile.Size': {
+    why: 'The file is larger than 5 MB.',
+    fix: 'Export the photo as a JPEG of quality 85–90 at up to 4095 px on its longest side.',
+  },
   InvalidURL: {
     why: 'The file could not be used: the format must be JPEG, JPG, PNG, BMP or WEBP, and the URL must serve the image.',
     fix: 'Convert the photo to JPEG or PNG, and check that base-url serves the file publicly.',
