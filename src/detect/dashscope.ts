@@ -40,6 +40,8 @@ export interface DashScopeOptions {
 /** Longest Retry-After the client waits for; a service asking for more is treated as down. */
 const MAX_RETRY_AFTER_MS = 5 * 60_000
 const MAX_BODY_BYTES = 1024 * 1024
+/** The account limit is per second: a throttled run waits at least this long. */
+const THROTTLE_PAUSE_MS = 1000
 /** Margin on the rate window: arrival times jitter, and a request landing early costs a 429. */
 const RATE_WINDOW_MARGIN_MS = 50
 
@@ -150,14 +152,16 @@ export class DashScopeDetector implements Detector {
           message: `${outcome.error.message ?? ''} — Retry-After too long`,
         }
       }
+      const jittered = backoffDelay(
+        attemptIndex,
+        this.options.baseDelayMs ?? 500,
+        this.options.maxDelayMs ?? 30_000,
+        this.options.random,
+      )
+      // Full jitter can draw ~0 ms; after a 429 the whole run waits at least one rate window.
       const delay =
         outcome.retryAfterMs ??
-        backoffDelay(
-          attemptIndex,
-          this.options.baseDelayMs ?? 500,
-          this.options.maxDelayMs ?? 30_000,
-          this.options.random,
-        )
+        (outcome.throttled ? Math.max(jittered, THROTTLE_PAUSE_MS) : jittered)
       // Throttling is the account's limit, not this request's: every request waits.
       if (outcome.throttled) this.pauseAll(delay)
       this.counters.retries++

@@ -42,6 +42,9 @@ describe('DashScope faults, end to end', () => {
     expect(run.outputs.passed).toBe('3')
     expect(run.stdout).toMatch(/3 checked: 3 passed.*, \d+ request\(s\), 5 retries, 5 throttled/)
     expect(fakes.dashscope.calls).toHaveLength(8)
+    // The first answers were 429s: nothing more was sent for at least a second.
+    const [first, , , fourth] = fakes.dashscope.calls
+    expect((fourth?.at ?? 0) - (first?.at ?? 0)).toBeGreaterThanOrEqual(950)
   })
 
   it('retries 503 bursts until every image has a verdict, each counted once', async () => {
