@@ -1,5 +1,5 @@
 import { FormData } from 'undici'
-import { errorMessage } from '../errors.js'
+import { readJobBytes } from './read-bytes.js'
 import {
   authFailure,
   describeFailure,
@@ -67,16 +67,8 @@ export class DashScopeUploader {
   constructor(private readonly options: UploaderOptions) {}
 
   async upload(job: DetectionJob): Promise<{ url: string } | Detection> {
-    let bytes: Uint8Array
-    try {
-      bytes = await job.readBytes()
-    } catch (error) {
-      return {
-        status: 'error',
-        code: 'FetchFailed',
-        message: `could not read the image: ${errorMessage(error)}`,
-      }
-    }
+    const bytes = await readJobBytes(job)
+    if ('status' in bytes) return bytes
     const policy = await this.currentPolicy()
     if ('status' in policy) return policy
     const extension = EXTENSIONS[job.path.split('.').pop()?.toLowerCase() ?? ''] ?? 'bin'

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import PQueue from 'p-queue'
 import { FatalDetectorError, errorMessage } from '../errors.js'
+import { readJobBytes } from '../detect/read-bytes.js'
 import type { Detection, DetectionJob, Detector, DetectorStats } from '../detect/types.js'
 import { locateAssets, type AssetPaths } from './assets.js'
 import { ImageDecoder, toWorkingImage } from './decode.js'
@@ -66,17 +67,8 @@ export class LocalDetector implements Detector {
   async detect(job: DetectionJob): Promise<Detection> {
     // The slot is held until the verdict, so at most `concurrency` images sit in memory at once.
     return this.reads.add(async (): Promise<Detection> => {
-      let bytes: Uint8Array
-      try {
-        bytes = await job.readBytes()
-      } catch (error) {
-        return {
-          status: 'error',
-          code: 'FetchFailed',
-          message: `Could not read the image: ${errorMessage(error)}`,
-        }
-      }
-      return (await this.analyse(bytes)).detection
+      const bytes = await readJobBytes(job)
+      return 'status' in bytes ? bytes : (await this.analyse(bytes)).detection
     })
   }
 
