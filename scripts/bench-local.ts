@@ -15,9 +15,9 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { imageSize } from 'image-size'
-import { LocalDetector } from '../src/local/detector.js'
-import { ImageDecoder } from '../src/local/decode.js'
-import { locateAssets } from '../src/local/assets.js'
+import { LocalDetector } from '../src/detect/local/detector.js'
+import { ImageDecoder } from '../src/detect/local/decode.js'
+import { locateAssets } from '../src/detect/local/assets.js'
 
 const { values } = parseArgs({
   options: { corpus: { type: 'string', default: '../shared/corpus' } },

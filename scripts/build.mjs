@@ -12,7 +12,7 @@ const bundle = (entry, out) =>
 
 rmSync('dist', { recursive: true, force: true })
 bundle('src/index.ts', 'dist')
-bundle('src/cli-entry.ts', '.build/cli')
+bundle('src/cli/entry.ts', '.build/cli')
 renameSync('.build/cli/index.js', 'dist/cli.js')
 rmSync('.build', { recursive: true, force: true })
 // ncc copies the decoders' .wasm it sees referenced; the code is handed the ones in dist/wasm instead.

@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs'
 import { readFile, readdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { LocalDetector } from '../src/local/detector.js'
+import { LocalDetector } from '../src/detect/local/detector.js'
 
 const { values } = parseArgs({
   options: {

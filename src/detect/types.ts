@@ -1,4 +1,4 @@
-import type { Bodystyle } from '../inputs.js'
+import type { Bodystyle } from '../action/inputs.js'
 
 export type DetectionStatus = 'pass' | 'reject' | 'error'
 

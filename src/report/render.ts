@@ -1,4 +1,4 @@
-import type { ImageResult, Counts } from '../results.js'
+import type { ImageResult, Counts } from '../detect/results.js'
 import { explain } from './explain.js'
 
 export const COMMENT_MARKER = '<!-- animate-anyone-check -->'

@@ -1,7 +1,7 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns'
 import { BlockList, isIP } from 'node:net'
 import { Agent, request } from 'undici'
-import { BodyTooLargeError, readCappedBody } from '../http-body.js'
+import { BodyTooLargeError, readCappedBody } from '../shared/http-body.js'
 
 /** Loopback, private, link-local (cloud metadata), multicast and other non-public ranges. */
 const BLOCKED = new BlockList()

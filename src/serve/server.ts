@@ -1,7 +1,7 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import PQueue from 'p-queue'
-import { errorMessage } from '../errors.js'
+import { errorMessage } from '../shared/errors.js'
 import type { Detection } from '../detect/types.js'
 import { FetchRefused, SafeFetcher } from './safe-fetch.js'
 

@@ -1,0 +1,107 @@
+import { GatherError } from '../shared/errors.js'
+
+export interface RepoRef {
+  owner: string
+  repo: string
+}
+
+export interface PullRequestInfo {
+  number: number
+  /** The repository the PR targets: comments and the files list live here. */
+  baseRepo: RepoRef
+  /** The repository the PR's commits come from (a fork for fork PRs): images are served from here. */
+  headRepo: RepoRef
+  headSha: string
+  headRef: string
+  baseSha: string
+  /** From the payload; the files API lists at most 3,000, so more needs another way. */
+  changedFiles: number | undefined
+}
+
+export type Trigger =
+  | { kind: 'pull_request'; eventName: string; pr: PullRequestInfo }
+  | { kind: 'push'; eventName: string; repo: RepoRef; before: string; after: string; ref: string }
+  | { kind: 'other'; eventName: string; repo: RepoRef; sha: string; ref: string }
+
+export const PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_target'])
+export const ZERO_SHA = /^0+$/
+
+type Json = Record<string, unknown>
+
+function object(value: unknown): Json | undefined {
+  return typeof value === 'object' && value !== null ? (value as Json) : undefined
+}
+function string(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined
+}
+
+function repoOf(value: unknown): RepoRef | undefined {
+  const repo = object(value)
+  const fullName = string(repo?.full_name)
+  if (fullName?.includes('/')) {
+    const [owner = '', name = ''] = fullName.split('/', 2)
+    return { owner, repo: name }
+  }
+  return undefined
+}
+
+/**
+ * Turns the runner's event (name, payload, GITHUB_REPOSITORY, GITHUB_SHA, GITHUB_REF) into what the
+ * action needs. Pure, so every event shape is unit-tested without a runner.
+ */
+export function parseTrigger(eventName: string, payload: Json, env: NodeJS.ProcessEnv): Trigger {
+  const [envOwner = '', envRepo = ''] = (env.GITHUB_REPOSITORY ?? '').split('/', 2)
+  const repo = repoOf(payload.repository) ?? { owner: envOwner, repo: envRepo }
+  if (repo.owner === '' || repo.repo === '') {
+    throw new GatherError('Cannot tell the repository: GITHUB_REPOSITORY is not set.')
+  }
+
+  if (PULL_REQUEST_EVENTS.has(eventName)) {
+    const pr = object(payload.pull_request)
+    const head = object(pr?.head)
+    const base = object(pr?.base)
+    const number = pr?.number
+    const headSha = string(head?.sha)
+    if (typeof number !== 'number' || headSha === undefined) {
+      throw new GatherError(`The ${eventName} event payload has no pull_request.number/head.sha.`)
+    }
+    return {
+      kind: 'pull_request',
+      eventName,
+      pr: {
+        number,
+        baseRepo: repoOf(base?.repo) ?? repo,
+        // A deleted fork leaves head.repo null; its commits stay reachable through the base.
+        headRepo: repoOf(head?.repo) ?? repoOf(base?.repo) ?? repo,
+        headSha,
+        headRef: string(head?.ref) ?? '',
+        baseSha: string(base?.sha) ?? '',
+        changedFiles: typeof pr?.changed_files === 'number' ? pr.changed_files : undefined,
+      },
+    }
+  }
+
+  if (eventName === 'push') {
+    const after = string(payload.after) ?? env.GITHUB_SHA ?? ''
+    return {
+      kind: 'push',
+      eventName,
+      repo,
+      before: string(payload.before) ?? '',
+      after,
+      ref: stripRef(string(payload.ref) ?? env.GITHUB_REF ?? ''),
+    }
+  }
+
+  return {
+    kind: 'other',
+    eventName,
+    repo,
+    sha: env.GITHUB_SHA ?? '',
+    ref: stripRef(env.GITHUB_REF ?? ''),
+  }
+}
+
+function stripRef(ref: string): string {
+  return ref.replace(/^refs\/(heads|tags)\//, '')
+}

@@ -1,0 +1,245 @@
+import PQueue from 'p-queue'
+import { request, type Dispatcher, type FormData } from 'undici'
+import type { DetectorAuthError } from '../../shared/errors.js'
+import { errorMessage } from '../../shared/errors.js'
+import { readCappedBody } from '../../shared/http-body.js'
+import { backoffDelay, parseRetryAfter, sleep } from './backoff.js'
+import {
+  describeFailure,
+  interpretDetectAnswer,
+  type AttemptOutcome,
+  type HttpAnswer,
+} from './response.js'
+import type { Detection, DetectionJob, Detector, DetectorStats } from '../types.js'
+import { DashScopeUploader } from './upload.js'
+
+export interface Logger {
+  info(message: string): void
+  warning(message: string): void
+  debug(message: string): void
+}
+
+export interface DashScopeOptions {
+  endpoint: URL
+  apiKey: string
+  model: string
+  timeoutMs: number
+  concurrency: number
+  /** Requests per second for every request of the run together. */
+  rateLimit: number
+  maxRetries: number
+  /** Upload image bytes to DashScope's temporary storage instead of sending the public URL. */
+  upload: boolean
+  dispatcher?: Dispatcher
+  log: Logger
+  baseDelayMs?: number
+  maxDelayMs?: number
+  random?: () => number
+}
+
+/** Longest Retry-After the client waits for; a service asking for more is treated as down. */
+const MAX_RETRY_AFTER_MS = 5 * 60_000
+const MAX_BODY_BYTES = 1024 * 1024
+/** The account limit is per second: a throttled run waits at least this long. */
+const THROTTLE_PAUSE_MS = 1000
+/** Margin on the rate window: arrival times jitter, and a request landing early costs a 429. */
+const RATE_WINDOW_MARGIN_MS = 50
+
+export class DashScopeDetector implements Detector {
+  readonly identity: string
+  private readonly queue: PQueue
+  private readonly stop = new AbortController()
+  private readonly counters: DetectorStats = { requests: 0, retries: 0, throttled: 0 }
+  private readonly uploader: DashScopeUploader | undefined
+  private readonly uploads: PQueue
+  private resumeTimer: NodeJS.Timeout | undefined
+  private resumeAt = 0
+
+  constructor(private readonly options: DashScopeOptions) {
+    this.identity = `dashscope ${options.endpoint.href} ${options.model}`
+    // One queue for every request of the run: concurrency and a strict sliding-window rate together.
+    const intervalCap = Math.max(1, Math.round(options.rateLimit))
+    this.queue = new PQueue({
+      concurrency: options.concurrency,
+      intervalCap,
+      interval: Math.ceil((1000 * intervalCap) / options.rateLimit) + RATE_WINDOW_MARGIN_MS,
+      strict: true,
+    })
+    this.uploads = new PQueue({ concurrency: options.concurrency })
+    if (options.upload) {
+      this.uploader = new DashScopeUploader({
+        endpoint: options.endpoint,
+        apiKey: options.apiKey,
+        model: options.model,
+        exchange: (url, init, signal) => this.exchange(url, init, signal),
+        send: (label, attempt, queued) => this.withRetries(label, attempt, queued),
+      })
+    }
+  }
+
+  stats(): DetectorStats {
+    return { ...this.counters }
+  }
+
+  async detect(job: DetectionJob): Promise<Detection> {
+    let imageUrl = job.url
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${this.options.apiKey}`,
+      'content-type': 'application/json',
+      accept: 'application/json',
+    }
+    if (this.uploader !== undefined) {
+      const uploader = this.uploader
+      // Bounded like the requests, so a large run does not hold every image in memory at once.
+      const uploaded = await this.uploads.add(() => uploader.upload(job))
+      if ('status' in uploaded) return uploaded
+      imageUrl = uploaded.url
+      headers['x-dashscope-ossresourceresolve'] = 'enable'
+    }
+    const body = JSON.stringify({
+      model: this.options.model,
+      input: { image_url: imageUrl },
+      parameters: {},
+    })
+    return this.withRetries(
+      job.path,
+      async (signal) =>
+        interpretDetectAnswer(
+          await this.exchange(this.options.endpoint, { method: 'POST', headers, body }, signal),
+        ),
+      true,
+    )
+  }
+
+  /**
+   * Runs one logical call through the shared queue, retrying transient failures with full-jitter
+   * backoff (or the service's Retry-After), pausing the whole run on throttling, and stopping the
+   * whole run on an auth failure.
+   */
+  private async withRetries<T>(
+    label: string,
+    attempt: (signal: AbortSignal) => Promise<AttemptOutcome<T>>,
+    queued: boolean,
+  ): Promise<T | Detection> {
+    const { maxRetries, log } = this.options
+    for (let attemptIndex = 0; ; attemptIndex++) {
+      this.throwIfStopped()
+      const run = async (): Promise<AttemptOutcome<T>> => {
+        this.counters.requests++
+        return attempt(this.attemptSignal())
+      }
+      let outcome: AttemptOutcome<T>
+      try {
+        outcome = queued ? await this.queue.add(run, { signal: this.stop.signal }) : await run()
+      } catch (error) {
+        this.throwIfStopped()
+        outcome = networkFailure(error, this.options.timeoutMs)
+      }
+      if (outcome.kind === 'final') return outcome.value
+      if (outcome.kind === 'failed') return outcome.error
+      if (outcome.kind === 'fatal') this.halt(outcome.error)
+
+      if (outcome.throttled) this.counters.throttled++
+      if (attemptIndex >= maxRetries) {
+        return {
+          ...outcome.error,
+          message: `${outcome.error.message ?? ''} — gave up after ${attemptIndex + 1} attempts`,
+        }
+      }
+      if ((outcome.retryAfterMs ?? 0) > MAX_RETRY_AFTER_MS) {
+        return {
+          ...outcome.error,
+          message: `${outcome.error.message ?? ''} — Retry-After too long`,
+        }
+      }
+      const jittered = backoffDelay(
+        attemptIndex,
+        this.options.baseDelayMs ?? 500,
+        this.options.maxDelayMs ?? 30_000,
+        this.options.random,
+      )
+      // Full jitter can draw ~0 ms; after a 429 the whole run waits at least one rate window.
+      const delay =
+        outcome.retryAfterMs ??
+        (outcome.throttled ? Math.max(jittered, THROTTLE_PAUSE_MS) : jittered)
+      // Throttling is the account's limit, not this request's: every request waits.
+      if (outcome.throttled) this.pauseAll(delay)
+      this.counters.retries++
+      log.info(`Retrying ${label} in ${delay} ms: ${outcome.error.message ?? ''}`)
+      await sleep(delay, this.stop.signal).catch(() => undefined)
+    }
+  }
+
+  private attemptSignal(): AbortSignal {
+    return AbortSignal.any([this.stop.signal, AbortSignal.timeout(this.options.timeoutMs)])
+  }
+
+  private throwIfStopped(): void {
+    if (this.stop.signal.aborted) throw this.stop.signal.reason as DetectorAuthError
+  }
+
+  private halt(error: DetectorAuthError): never {
+    if (!this.stop.signal.aborted) {
+      this.stop.abort(error)
+      this.queue.clear()
+      clearTimeout(this.resumeTimer)
+    }
+    throw this.stop.signal.reason as DetectorAuthError
+  }
+
+  private pauseAll(delayMs: number): void {
+    const until = Date.now() + delayMs
+    if (until <= this.resumeAt) return
+    this.resumeAt = until
+    this.queue.pause()
+    clearTimeout(this.resumeTimer)
+    this.resumeTimer = setTimeout(() => this.queue.start(), delayMs)
+  }
+
+  /** One HTTP exchange with the body read in full (at most 1 MB); redirects are never followed. */
+  async exchange(
+    url: URL,
+    init: { method: 'GET' | 'POST'; headers: Record<string, string>; body?: string | FormData },
+    signal: AbortSignal,
+  ): Promise<HttpAnswer> {
+    const response = await request(url, {
+      method: init.method,
+      headers: init.headers,
+      ...(init.body === undefined ? {} : { body: init.body }),
+      signal,
+      ...(this.options.dispatcher === undefined ? {} : { dispatcher: this.options.dispatcher }),
+    })
+    const body = await readCappedBody(response.body, MAX_BODY_BYTES)
+    const header = (name: string): string | undefined => {
+      const value = response.headers[name]
+      return Array.isArray(value) ? value[0] : value
+    }
+    const answer: HttpAnswer = {
+      status: response.statusCode,
+      contentType: header('content-type') ?? '',
+      body: body.toString('utf8'),
+    }
+    const retryAfterMs = parseRetryAfter(header('retry-after'))
+    if (retryAfterMs !== undefined) answer.retryAfterMs = retryAfterMs
+    return answer
+  }
+}
+
+/** A request that never produced an answer: timeouts, resets and cut bodies are worth a retry. */
+function networkFailure(error: unknown, timeoutMs: number): AttemptOutcome<never> {
+  const name = error instanceof Error ? error.name : ''
+  const timedOut =
+    name === 'TimeoutError' || name === 'HeadersTimeoutError' || name === 'BodyTimeoutError'
+  const message = timedOut
+    ? `no answer within ${timeoutMs / 1000} s`
+    : `network failure: ${errorMessage(error)}`
+  return {
+    kind: 'retry',
+    throttled: false,
+    error: {
+      status: 'error',
+      code: timedOut ? 'Timeout' : 'NetworkError',
+      message: describeFailure(undefined, undefined, message, undefined),
+    },
+  }
+}

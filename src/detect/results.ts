@@ -1,0 +1,85 @@
+import type { Bodystyle, Config, RequiredBodystyle } from '../action/inputs.js'
+import type { Detection, DetectionStatus } from './types.js'
+
+/** One checked path, exactly as the `results` output lists it. */
+export interface ImageResult {
+  path: string
+  url: string
+  status: DetectionStatus
+  bodystyle: Bodystyle | null
+  code: string | null
+  message: string | null
+  requestId: string | null
+}
+
+export interface Counts {
+  checked: number
+  passed: number
+  rejected: number
+  errors: number
+}
+
+/** A pass whose body style is not the one the repository requires is a rejection. */
+export function applyBodystyleRule(detection: Detection, required: RequiredBodystyle): Detection {
+  if (detection.status !== 'pass' || required === 'any' || detection.bodystyle === required) {
+    return detection
+  }
+  return {
+    ...detection,
+    status: 'reject',
+    code: 'BodyStyleMismatch',
+    message: `The photo is ${detection.bodystyle ?? 'of unknown'} body; this repository requires ${required} body (require-bodystyle).`,
+  }
+}
+
+export function toResult(path: string, url: string, detection: Detection): ImageResult {
+  return {
+    path,
+    url,
+    status: detection.status,
+    bodystyle: detection.bodystyle ?? null,
+    code: detection.code ?? null,
+    message: detection.message ?? null,
+    requestId: detection.requestId ?? null,
+  }
+}
+
+export function countResults(results: readonly ImageResult[]): Counts {
+  const count = (status: DetectionStatus) => results.filter((r) => r.status === status).length
+  return {
+    checked: results.length,
+    passed: count('pass'),
+    rejected: count('reject'),
+    errors: count('error'),
+  }
+}
+
+export interface Verdict {
+  failed: boolean
+  /** The failure message (names the counts), or the success line. */
+  summary: string
+  /** Said as a warning when errors do not fail the check. */
+  warning?: string
+}
+
+/** Whether the check fails, from the counts and the two policies. Pure. */
+export function decideVerdict(
+  counts: Counts,
+  policy: Pick<Config, 'failOnReject' | 'onApiError'>,
+): Verdict {
+  const { checked, passed, rejected, errors } = counts
+  if (checked === 0) return { failed: false, summary: 'No images to check.' }
+  const parts = [`${rejected} of ${checked} image${checked === 1 ? '' : 's'} rejected`]
+  if (errors > 0) parts.push(`${errors} could not be checked`)
+  const described = `${parts.join(', ')} (${passed} passed).`
+  const failsOnReject = rejected > 0 && policy.failOnReject
+  const failsOnError = errors > 0 && policy.onApiError === 'fail'
+  const verdict: Verdict = {
+    failed: failsOnReject || failsOnError,
+    summary: rejected === 0 && errors === 0 ? `All ${checked} images passed.` : described,
+  }
+  if (errors > 0 && policy.onApiError === 'warn') {
+    verdict.warning = `${errors} image${errors === 1 ? '' : 's'} could not be checked (on-api-error: warn).`
+  }
+  return verdict
+}

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest'
+import { parseTrigger } from '../../../src/action/event.js'
+import { resolveMode } from '../../../src/github/gather.js'
+
+const env = {
+  GITHUB_REPOSITORY: 'acme/photos',
+  GITHUB_SHA: 'sha-env',
+  GITHUB_REF: 'refs/heads/main',
+}
+const repo = (fullName: string) => ({ full_name: fullName })
+
+describe('parseTrigger', () => {
+  it('reads a fork pull request: comments on the base, images from the head', () => {
+    const trigger = parseTrigger(
+      'pull_request_target',
+      {
+        repository: repo('acme/photos'),
+        pull_request: {
+          number: 9,
+          changed_files: 12,
+          head: { sha: 'h', ref: 'patch-1', repo: repo('outsider/photos-fork') },
+          base: { sha: 'b', ref: 'main', repo: repo('acme/photos') },
+        },
+      },
+      env,
+    )
+    expect(trigger).toEqual({
+      kind: 'pull_request',
+      eventName: 'pull_request_target',
+      pr: {
+        number: 9,
+        baseRepo: { owner: 'acme', repo: 'photos' },
+        headRepo: { owner: 'outsider', repo: 'photos-fork' },
+        headSha: 'h',
+        headRef: 'patch-1',
+        baseSha: 'b',
+        changedFiles: 12,
+      },
+    })
+  })
+
+  it('falls back to the base repository when the fork was deleted', () => {
+    const trigger = parseTrigger(
+      'pull_request',
+      {
+        pull_request: {
+          number: 1,
+          head: { sha: 'h', repo: null },
+          base: { sha: 'b', repo: repo('acme/photos') },
+        },
+      },
+      env,
+    )
+    expect(trigger.kind === 'pull_request' && trigger.pr.headRepo).toEqual({
+      owner: 'acme',
+      repo: 'photos',
+    })
+  })
+
+  it('reads a push', () => {
+    expect(
+      parseTrigger('push', { before: '0000', after: 'a1', ref: 'refs/heads/dev' }, env),
+    ).toEqual({
+      kind: 'push',
+      eventName: 'push',
+      repo: { owner: 'acme', repo: 'photos' },
+      before: '0000',
+      after: 'a1',
+      ref: 'dev',
+    })
+  })
+
+  it('reads other events from the environment', () => {
+    expect(parseTrigger('workflow_dispatch', {}, env)).toEqual({
+      kind: 'other',
+      eventName: 'workflow_dispatch',
+      repo: { owner: 'acme', repo: 'photos' },
+      sha: 'sha-env',
+      ref: 'main',
+    })
+  })
+
+  it('fails clearly on a pull request payload without a head', () => {
+    expect(() => parseTrigger('pull_request', { pull_request: {} }, env)).toThrow(
+      /no pull_request.number/,
+    )
+  })
+})
+
+describe('resolveMode', () => {
+  const other = parseTrigger('schedule', {}, env)
+  const push = parseTrigger('push', { before: 'a', after: 'b' }, env)
+  it('audits on dispatch and schedule, checks changes on PRs and pushes', () => {
+    expect(resolveMode('auto', other)).toBe('all')
+    expect(resolveMode('auto', push)).toBe('changed')
+    expect(resolveMode('all', push)).toBe('all')
+  })
+  it('refuses changed on an event without changes', () => {
+    expect(() => resolveMode('changed', other)).toThrow(
+      /Input "mode" is "changed", but a schedule event/,
+    )
+  })
+})

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest'
+import { ConfigError } from '../../../src/shared/errors.js'
+import { DEFAULT_BASE_URL, DEFAULT_ENDPOINT, parseConfig, splitPatterns } from '../../../src/action/inputs.js'
+
+const reader =
+  (values: Record<string, string>) =>
+  (name: string): string =>
+    values[name] ?? ''
+
+describe('parseConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = parseConfig(reader({ 'github-token': 't', 'api-key': 'k' }))
+    expect(config).toMatchObject({
+      githubToken: 't',
+      apiKey: 'k',
+      backend: 'dashscope',
+      model: 'animate-anyone-detect-gen2',
+      baseUrl: DEFAULT_BASE_URL,
+      include: ['**/*.{jpg,jpeg,png,bmp,webp}'],
+      exclude: [],
+      requireBodystyle: 'any',
+      failOnReject: true,
+      onApiError: 'fail',
+      comment: 'always',
+      concurrency: 4,
+      timeoutMs: 30_000,
+      mode: 'auto',
+      maxImages: 1000,
+      rateLimit: 5,
+      maxRetries: 4,
+      upload: false,
+    })
+    expect(config.endpoint.href).toBe(DEFAULT_ENDPOINT)
+  })
+
+  it('takes the key from DASHSCOPE_API_KEY when the input is empty', () => {
+    const config = parseConfig(reader({}), { DASHSCOPE_API_KEY: ' env-key ' })
+    expect(config.apiKey).toBe('env-key')
+    expect(config.backend).toBe('dashscope')
+  })
+
+  it('resolves auto to local without a key', () => {
+    expect(parseConfig(reader({})).backend).toBe('local')
+  })
+
+  it('requires a key for backend dashscope', () => {
+    expect(() => parseConfig(reader({ backend: 'dashscope' }))).toThrow(
+      /Input "api-key" is required/,
+    )
+  })
+
+  it.each([
+    [
+      'backend',
+      'remote',
+      /Input "backend" must be one of "auto", "dashscope", "local"; got "remote"/,
+    ],
+    ['require-bodystyle', 'torso', /"require-bodystyle" must be one of "any", "full", "half"/],
+    ['on-api-error', 'ignore', /"on-api-error" must be one of "fail", "warn"/],
+    ['comment', 'sometimes', /"comment" must be one of "always", "on-failure", "never"/],
+    ['mode', 'some', /"mode" must be one of "auto", "changed", "all"/],
+    ['fail-on-reject', 'yes', /"fail-on-reject" must be "true" or "false"; got "yes"/],
+    ['upload', '1', /"upload" must be "true" or "false"/],
+    ['concurrency', '0', /"concurrency" must be an integer from 1 to 64; got "0"/],
+    ['concurrency', '2.5', /"concurrency" must be an integer/],
+    ['timeout', 'soon', /"timeout" must be a number from/],
+    ['max-images', '-1', /"max-images" must be an integer/],
+    ['rate-limit', '0', /"rate-limit" must be a number/],
+    ['max-retries', '99', /"max-retries" must be an integer from 0 to 20/],
+    ['endpoint', 'not a url', /"endpoint" must be an absolute http\(s\) URL/],
+    ['endpoint', 'ftp://x/y', /"endpoint" must be an http\(s\) URL/],
+    ['base-url', 'raw/{path}', /"base-url" must start with http/],
+  ])('rejects %s=%s naming the input', (name, value, message) => {
+    const read = reader({ 'api-key': 'k', [name]: value })
+    expect(() => parseConfig(read)).toThrow(ConfigError)
+    expect(() => parseConfig(read)).toThrow(message)
+  })
+
+  it('accepts choices in any case and booleans as YAML writes them', () => {
+    const config = parseConfig(
+      reader({ 'api-key': 'k', comment: 'On-Failure', 'fail-on-reject': 'False', timeout: '2.5' }),
+    )
+    expect(config.comment).toBe('on-failure')
+    expect(config.failOnReject).toBe(false)
+    expect(config.timeoutMs).toBe(2500)
+  })
+})
+
+describe('splitPatterns', () => {
+  it('splits on newlines and commas but not inside braces', () => {
+    expect(splitPatterns('**/*.{jpg,png}, docs/**\n  people/*.webp\n\n# comment')).toEqual([
+      '**/*.{jpg,png}',
+      'docs/**',
+      'people/*.webp',
+    ])
+  })
+})

@@ -1,0 +1,93 @@
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { encode as encodeBmp } from 'fast-bmp'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { ImageDecoder, toWorkingImage } from '../../../../src/detect/local/decode.js'
+import { locateAssets } from '../../../../src/detect/local/assets.js'
+import { LocalDetector } from '../../../../src/detect/local/detector.js'
+import { ROOT } from '../../../e2e/harness.js'
+import { pngHeader } from '../../../helpers/headers.js'
+
+const photo = async (name: string) =>
+  new Uint8Array(await readFile(join(ROOT, 'test/fixtures/photos', name)))
+
+describe('toWorkingImage', () => {
+  it('box-filters down to the working size and measures luma', () => {
+    // 4×2 RGBA: left half black, right half white.
+    const data = new Uint8Array(4 * 2 * 4)
+    for (let y = 0; y < 2; y++)
+      for (let x = 2; x < 4; x++) data.set([255, 255, 255, 255], (y * 4 + x) * 4)
+    const image = toWorkingImage({ data, width: 4, height: 2, channels: 4 }, 2)
+    expect([image.width, image.height]).toEqual([2, 1])
+    expect([...image.rgb]).toEqual([0, 0, 0, 255, 255, 255])
+    expect(image.meanLuma).toBeCloseTo(127.5, 0)
+  })
+
+  it('never upscales and spreads grey to RGB', () => {
+    const image = toWorkingImage(
+      { data: new Uint8Array([10, 20]), width: 2, height: 1, channels: 1 },
+      256,
+    )
+    expect([image.width, image.height]).toEqual([2, 1])
+    expect([...image.rgb]).toEqual([10, 10, 10, 20, 20, 20])
+  })
+})
+
+describe('LocalDetector on real photos', () => {
+  const detector = new LocalDetector(2, locateAssets(ROOT))
+  beforeAll(() => detector.load(), 30_000)
+  const verdict = async (bytes: Uint8Array) => (await detector.analyse(bytes)).detection
+
+  it.each([
+    ['full-body.jpg', { status: 'pass', bodystyle: 'full' }],
+    ['half-body.jpg', { status: 'pass', bodystyle: 'half' }],
+    ['sitting.jpg', { status: 'reject', code: 'InvalidFile.BodyPose' }],
+    ['too-small.jpg', { status: 'reject', code: 'InvalidFile.Resolution' }],
+    ['no-person.jpg', { status: 'reject', code: 'InvalidFile.Content' }],
+  ])('%s → %o', async (name, expected) => {
+    expect(await verdict(await photo(name))).toMatchObject(expected)
+  })
+
+  it('decodes WEBP, BMP and PNG as well', async () => {
+    expect((await verdict(await photo('standing.webp'))).code).not.toBe('InvalidURL')
+    const decoder = new ImageDecoder(locateAssets(ROOT))
+    const pixels = await decoder.decode(await photo('full-body.jpg'), 'jpeg')
+    const rgb = new Uint8Array(pixels.width * pixels.height * 3)
+    for (let i = 0; i < pixels.width * pixels.height; i++)
+      rgb.set(pixels.data.subarray(i * 4, i * 4 + 3), i * 3)
+    const bmp = encodeBmp({
+      width: pixels.width,
+      height: pixels.height,
+      data: rgb,
+      channels: 3,
+      bitsPerPixel: 24,
+      components: 3,
+    })
+    expect(await verdict(bmp)).toEqual({ status: 'pass', bodystyle: 'full' })
+    const { default: encodePng } = await import('@jsquash/png/encode.js')
+    const { init } = await import('@jsquash/png/decode.js')
+    await init()
+    const png = new Uint8Array(
+      await encodePng({
+        data: new Uint8ClampedArray(pixels.data),
+        width: pixels.width,
+        height: pixels.height,
+        colorSpace: 'srgb',
+      }),
+    )
+    expect(await verdict(png)).toEqual({ status: 'pass', bodystyle: 'full' })
+  })
+
+  it('never crashes on a truncated or corrupt file', async () => {
+    const full = await photo('full-body.jpg')
+    const truncated = await verdict(full.subarray(0, Math.floor(full.length / 3)))
+    expect(['pass', 'reject']).toContain(truncated.status)
+    const garbage = new Uint8Array(4000)
+    garbage.set(pngHeader(800, 600))
+    expect(await verdict(garbage)).toMatchObject({
+      status: 'reject',
+      code: 'InvalidURL',
+      message: expect.stringMatching(/cannot be decoded/) as unknown,
+    })
+  })
+})
