@@ -15,7 +15,6 @@ import {
   splitPatterns,
   type Config,
 } from '../action/inputs.js'
-import { LocalDetector } from '../detect/local/detector.js'
 import { createPathFilter } from '../github/paths.js'
 import { renderReport } from '../report/render.js'
 import {
@@ -25,7 +24,8 @@ import {
   toResult,
   type ImageResult,
 } from '../detect/results.js'
-import { DETECT_PATH, createDetectionServer } from '../serve/server.js'
+import { serve } from './serve.js'
+import { UsageError, type CliIo } from './io.js'
 
 const USAGE = `Usage:
   aa-check check [options] PATH_OR_URL...
@@ -51,20 +51,6 @@ Options of check and audit:
   -h, --help
 
 Exit status of check and audit: 0 every image passed, 1 an image was rejected, 2 an error or bad usage.`
-
-class UsageError extends Error {
-  override name = 'UsageError'
-}
-
-export interface CliIo {
-  stdout: (text: string) => void
-  stderr: (text: string) => void
-  env: NodeJS.ProcessEnv
-  /** Whether stderr is a terminal (progress is redrawn in place there). */
-  interactive: boolean
-  /** Resolves when the process is asked to stop (SIGTERM, SIGINT); only `serve` listens. */
-  stopSignal: () => Promise<string>
-}
 
 interface Target {
   /** What the user named, or the file found under a directory they named. */
@@ -282,60 +268,6 @@ async function audit(argv: string[], io: CliIo): Promise<number> {
     )
   }
   return exitStatus(results)
-}
-
-async function serve(argv: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      host: { type: 'string', default: '127.0.0.1' },
-      port: { type: 'string', default: '8080' },
-      'api-key': { type: 'string' },
-      model: { type: 'string', default: DEFAULT_MODEL },
-      concurrency: { type: 'string', default: '1' },
-      queue: { type: 'string', default: '16' },
-      'allow-private': { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  })
-  if (positionals.length > 0)
-    throw new UsageError(`serve takes no operands; got ${positionals.join(' ')}.`)
-  const integer = (name: string, text: string, min: number, max: number) => {
-    const value = Number(text)
-    if (!Number.isInteger(value) || value < min || value > max) {
-      throw new UsageError(
-        `Option --${name} must be an integer from ${min} to ${max}; got "${text}".`,
-      )
-    }
-    return value
-  }
-  const port = integer('port', values.port, 0, 65535)
-  const detector = new LocalDetector()
-  await detector.load()
-  const { server, close } = createDetectionServer({
-    detector,
-    apiKey: values['api-key'],
-    model: values.model,
-    concurrency: integer('concurrency', values.concurrency, 1, 64),
-    queue: integer('queue', values.queue, 0, 10_000),
-    allowPrivate: values['allow-private'],
-    fetchTimeoutMs: 10_000,
-    maxImageBytes: 5 * 1024 * 1024,
-    log: (entry) => io.stderr(`${entry}\n`),
-  })
-  await new Promise<void>((resolveListen, reject) => {
-    server.once('error', reject)
-    server.listen(port, values.host, () => resolveListen())
-  })
-  const address = server.address()
-  const bound = typeof address === 'object' && address !== null ? address.port : port
-  io.stderr(`aa-check serve: listening on http://${values.host}:${bound}${DETECT_PATH}\n`)
-  const signal = await io.stopSignal()
-  io.stderr(`aa-check serve: ${signal}: finishing requests in flight\n`)
-  await close()
-  io.stderr('aa-check serve: stopped\n')
-  return 0
 }
 
 /** `aa-check <command> …`; returns the exit status. */
