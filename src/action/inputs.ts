@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import { ConfigError } from '../shared/errors.js'
+import type { RequiredBodystyle } from '../detect/types.js'
 
 export const DEFAULT_ENDPOINT =
   'https://dashscope.aliyuncs.com/api/v1/services/aigc/image2video/aa-detect'
@@ -8,8 +9,6 @@ export const DEFAULT_BASE_URL = 'https://raw.githubusercontent.com/{owner}/{repo
 export const DEFAULT_INCLUDE = '**/*.{jpg,jpeg,png,bmp,webp}'
 
 export type Backend = 'dashscope' | 'local'
-export type Bodystyle = 'full' | 'half'
-export type RequiredBodystyle = 'any' | Bodystyle
 export type ApiErrorPolicy = 'fail' | 'warn'
 export type CommentPolicy = 'always' | 'on-failure' | 'never'
 export type Mode = 'auto' | 'changed' | 'all'

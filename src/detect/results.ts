@@ -1,5 +1,5 @@
-import type { Bodystyle, Config, RequiredBodystyle } from '../action/inputs.js'
-import type { Detection, DetectionStatus } from './types.js'
+import type { Config } from '../action/inputs.js'
+import type { Bodystyle, Detection, DetectionStatus, RequiredBodystyle } from './types.js'
 
 /** One checked path, exactly as the `results` output lists it. */
 export interface ImageResult {

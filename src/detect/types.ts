@@ -1,4 +1,18 @@
-import type { Bodystyle } from '../action/inputs.js'
+/** Full body = head to toe; half body = waist up. */
+export type Bodystyle = 'full' | 'half'
+/** What a repository requires of passing photos (`require-bodystyle`). */
+export type RequiredBodystyle = 'any' | Bodystyle
+
+/** The service's rejection codes (HTTP 400 or `check_pass:false`), plus the local detector's size code. */
+export const REJECTION_CODES = [
+  'InvalidURL',
+  'InvalidFile.Content',
+  'InvalidFile.Resolution',
+  'InvalidFile.BodyPose',
+  'InvalidFile.FacePose',
+  'InvalidFile.Size',
+] as const
+export type RejectionCode = (typeof REJECTION_CODES)[number]
 
 export type DetectionStatus = 'pass' | 'reject' | 'error'
 
@@ -19,6 +33,8 @@ export interface DetectionJob {
   url: string
   /** Git blob sha of the content. */
   sha: string
+  /** Size in bytes when known before reading (a local file's stat): oversized files are never read. */
+  size?: number
   /** The image's bytes, for backends that do not fetch the URL themselves. */
   readBytes: () => Promise<Uint8Array>
 }

@@ -1,6 +1,5 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib'
-import type { Bodystyle } from '../action/inputs.js'
-import type { Detection } from '../detect/types.js'
+import type { Bodystyle, Detection } from '../detect/types.js'
 
 const RECORD_START = '<!-- animate-anyone-check:record '
 const RECORD_END = ' -->'

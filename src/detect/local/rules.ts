@@ -1,5 +1,4 @@
-import type { Bodystyle } from '../../action/inputs.js'
-import type { Detection } from '../types.js'
+import type { Bodystyle, Detection } from '../types.js'
 import type { Keypoint, KeypointName, Person } from './pose.js'
 import { THRESHOLDS } from './thresholds.js'
 
