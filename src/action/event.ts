@@ -1,4 +1,5 @@
 import { GatherError } from '../shared/errors.js'
+import { asObject, asString, type JsonObject } from '../shared/json.js'
 
 export interface RepoRef {
   owner: string
@@ -26,18 +27,8 @@ export type Trigger =
 export const PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_target'])
 export const ZERO_SHA = /^0+$/
 
-type Json = Record<string, unknown>
-
-function object(value: unknown): Json | undefined {
-  return typeof value === 'object' && value !== null ? (value as Json) : undefined
-}
-function string(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined
-}
-
 function repoOf(value: unknown): RepoRef | undefined {
-  const repo = object(value)
-  const fullName = string(repo?.full_name)
+  const fullName = asString(asObject(value)?.full_name)
   if (fullName?.includes('/')) {
     const [owner = '', name = ''] = fullName.split('/', 2)
     return { owner, repo: name }
@@ -49,7 +40,11 @@ function repoOf(value: unknown): RepoRef | undefined {
  * Turns the runner's event (name, payload, GITHUB_REPOSITORY, GITHUB_SHA, GITHUB_REF) into what the
  * action needs. Pure, so every event shape is unit-tested without a runner.
  */
-export function parseTrigger(eventName: string, payload: Json, env: NodeJS.ProcessEnv): Trigger {
+export function parseTrigger(
+  eventName: string,
+  payload: JsonObject,
+  env: NodeJS.ProcessEnv,
+): Trigger {
   const [envOwner = '', envRepo = ''] = (env.GITHUB_REPOSITORY ?? '').split('/', 2)
   const repo = repoOf(payload.repository) ?? { owner: envOwner, repo: envRepo }
   if (repo.owner === '' || repo.repo === '') {
@@ -57,11 +52,11 @@ export function parseTrigger(eventName: string, payload: Json, env: NodeJS.Proce
   }
 
   if (PULL_REQUEST_EVENTS.has(eventName)) {
-    const pr = object(payload.pull_request)
-    const head = object(pr?.head)
-    const base = object(pr?.base)
+    const pr = asObject(payload.pull_request)
+    const head = asObject(pr?.head)
+    const base = asObject(pr?.base)
     const number = pr?.number
-    const headSha = string(head?.sha)
+    const headSha = asString(head?.sha)
     if (typeof number !== 'number' || headSha === undefined) {
       throw new GatherError(`The ${eventName} event payload has no pull_request.number/head.sha.`)
     }
@@ -74,22 +69,22 @@ export function parseTrigger(eventName: string, payload: Json, env: NodeJS.Proce
         // A deleted fork leaves head.repo null; its commits stay reachable through the base.
         headRepo: repoOf(head?.repo) ?? repoOf(base?.repo) ?? repo,
         headSha,
-        headRef: string(head?.ref) ?? '',
-        baseSha: string(base?.sha) ?? '',
+        headRef: asString(head?.ref) ?? '',
+        baseSha: asString(base?.sha) ?? '',
         changedFiles: typeof pr?.changed_files === 'number' ? pr.changed_files : undefined,
       },
     }
   }
 
   if (eventName === 'push') {
-    const after = string(payload.after) ?? env.GITHUB_SHA ?? ''
+    const after = asString(payload.after) ?? env.GITHUB_SHA ?? ''
     return {
       kind: 'push',
       eventName,
       repo,
-      before: string(payload.before) ?? '',
+      before: asString(payload.before) ?? '',
       after,
-      ref: stripRef(string(payload.ref) ?? env.GITHUB_REF ?? ''),
+      ref: stripRef(asString(payload.ref) ?? env.GITHUB_REF ?? ''),
     }
   }
 

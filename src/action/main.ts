@@ -1,11 +1,13 @@
 import * as core from '@actions/core'
 import * as github from '@actions/github'
-import { retry } from '@octokit/plugin-retry'
-import { runCheck } from './check.js'
 import { createDetector, describeDetector } from '../detect/factory.js'
+import { createOctokit } from '../github/octokit.js'
 import { ConfigError, errorMessage } from '../shared/errors.js'
+import { runCheck } from './check.js'
 import { parseTrigger } from './event.js'
 import { getConfig } from './inputs.js'
+import { coreIo } from './io.js'
+import { publish } from './publish.js'
 
 /** The action's entry: builds the clients, runs the check, and is the one place that fails the step. */
 export async function run(): Promise<void> {
@@ -13,21 +15,25 @@ export async function run(): Promise<void> {
     const config = getConfig()
     if (config.githubToken === '') {
       throw new ConfigError(
-        'Input "github-token" is empty: leave it at its default (${{ github.token }}) or pass a token.',
+        'github-token',
+        'is empty: leave it at its default (${{ github.token }}) or pass a token.',
       )
     }
+    const io = coreIo()
     const trigger = parseTrigger(github.context.eventName, github.context.payload, process.env)
-    const detector = createDetector(config, core)
-    const octokit = github.getOctokit(config.githubToken, {}, retry)
-    const verdict = await runCheck({
+    const detector = createDetector(config.detector, io)
+    const octokit = createOctokit(config.githubToken, io)
+    const report = await runCheck({
       config,
       trigger,
       octokit,
       detector,
-      detectorName: describeDetector(config),
+      detectorName: describeDetector(config.detector),
+      io,
     })
-    if (verdict.failed) core.setFailed(verdict.summary)
-    else core.info(verdict.summary)
+    await publish(report, { config, octokit, io })
+    if (report.verdict.failed) core.setFailed(report.verdict.summary)
+    else core.info(report.verdict.summary)
   } catch (error) {
     core.setFailed(errorMessage(error))
   }

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util'
-import { DEFAULT_MODEL } from '../action/inputs.js'
+import { DEFAULT_MODEL, SERVICE_LIMITS } from '../config/defaults.js'
 import { LocalDetector } from '../detect/local/detector.js'
 import { DETECT_PATH, createDetectionServer } from '../serve/server.js'
 import { UsageError, type CliIo } from './io.js'
@@ -42,7 +42,7 @@ export async function serve(argv: string[], io: CliIo): Promise<number> {
     queue: integer('queue', values.queue, 0, 10_000),
     allowPrivate: values['allow-private'],
     fetchTimeoutMs: 10_000,
-    maxImageBytes: 5 * 1024 * 1024,
+    maxImageBytes: SERVICE_LIMITS.maxFileBytes,
     log: (entry) => io.stderr(`${entry}\n`),
   })
   await new Promise<void>((resolveListen, reject) => {

@@ -1,32 +1,34 @@
 import type { Dispatcher } from 'undici'
-import { ConfigError } from '../shared/errors.js'
+import type { DetectorConfig } from '../config/config.js'
+import type { Logger } from '../shared/log.js'
+import { DashScopeDetector } from './dashscope/client.js'
 import { LocalDetector } from './local/detector.js'
-import type { Config } from '../action/inputs.js'
-import { DashScopeDetector, type Logger } from './dashscope/client.js'
 import type { Detector } from './types.js'
 
 /** The only place that knows which backends exist. */
-export function createDetector(config: Config, log: Logger, dispatcher?: Dispatcher): Detector {
-  if (config.backend === 'local') return new LocalDetector(config.concurrency)
-  if (config.apiKey === undefined) {
-    throw new ConfigError('Input "api-key" is required with backend "dashscope".')
+export function createDetector(
+  config: DetectorConfig,
+  log: Logger,
+  dispatcher?: Dispatcher,
+): Detector {
+  switch (config.backend) {
+    case 'local':
+      return new LocalDetector(config.concurrency)
+    case 'dashscope':
+      return new DashScopeDetector({
+        ...config,
+        log,
+        ...(dispatcher === undefined ? {} : { dispatcher }),
+      })
   }
-  return new DashScopeDetector({
-    endpoint: config.endpoint,
-    apiKey: config.apiKey,
-    model: config.model,
-    timeoutMs: config.timeoutMs,
-    concurrency: config.concurrency,
-    rateLimit: config.rateLimit,
-    maxRetries: config.maxRetries,
-    upload: config.upload,
-    log,
-    ...(dispatcher === undefined ? {} : { dispatcher }),
-  })
 }
 
-export function describeDetector(config: Config): string {
-  return config.backend === 'dashscope'
-    ? `DashScope ${config.model}`
-    : 'the embedded local detector (MoveNet MultiPose + AnimateAnyone rules)'
+/** The detector as the report names it. */
+export function describeDetector(config: DetectorConfig): string {
+  switch (config.backend) {
+    case 'local':
+      return 'the embedded local detector (MoveNet MultiPose + AnimateAnyone rules)'
+    case 'dashscope':
+      return `DashScope ${config.model}`
+  }
 }

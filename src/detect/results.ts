@@ -1,4 +1,4 @@
-import type { Config } from '../action/inputs.js'
+import type { Config } from '../config/config.js'
 import type { Bodystyle, Detection, DetectionStatus, RequiredBodystyle } from './types.js'
 
 /** One checked path, exactly as the `results` output lists it. */

@@ -1,5 +1,6 @@
-import type { Config, Mode } from '../action/inputs.js'
+import type { Config, Mode } from '../config/config.js'
 import { GatherError, errorMessage, httpStatusOf } from '../shared/errors.js'
+import type { Logger } from '../shared/log.js'
 import { ZERO_SHA, type RepoRef, type Trigger } from '../action/event.js'
 import { createPathFilter, isLfsPointer, parseLfsAttributes } from './paths.js'
 import {
@@ -40,11 +41,6 @@ export interface Gathered {
   head: HeadCommit
   /** One sentence for the log and the report: what was compared. */
   scope: string
-}
-
-export interface GatherLog {
-  info(message: string): void
-  notice(message: string): void
 }
 
 /** `auto` checks what changed on pull requests and pushes, and audits everything otherwise. */
@@ -88,7 +84,7 @@ export async function gatherImages(
   octokit: Octokit,
   trigger: Trigger,
   config: Pick<Config, 'mode' | 'include' | 'exclude'>,
-  log: GatherLog,
+  log: Logger,
 ): Promise<Gathered> {
   const head = headOf(trigger)
   if (head.sha === '')
@@ -155,7 +151,7 @@ function mayBeLfsPointer(size: number | undefined): boolean {
   return size !== undefined && size >= 120 && size <= 1024
 }
 
-async function auditTree(octokit: Octokit, head: HeadCommit, log: GatherLog): Promise<Candidate[]> {
+async function auditTree(octokit: Octokit, head: HeadCommit, log: Logger): Promise<Candidate[]> {
   const entries = await listTree(octokit, head.gitRepo, head.sha, '', (path) =>
     log.info(
       `The tree listing of ${path} was truncated by the API; listing its subtrees one by one.`,
@@ -178,7 +174,7 @@ async function listChanged(
   octokit: Octokit,
   trigger: Trigger,
   head: HeadCommit,
-  log: GatherLog,
+  log: Logger,
 ): Promise<{ files: Candidate[]; scope: string } | 'audit'> {
   if (trigger.kind === 'pull_request') {
     const { pr } = trigger

@@ -3,6 +3,7 @@ import { readFile, stat } from 'node:fs/promises'
 import { isAbsolute, join, normalize, sep } from 'node:path'
 import { request } from 'undici'
 import { errorMessage } from '../shared/errors.js'
+import type { Logger } from '../shared/log.js'
 import { readCappedBody } from '../shared/http-body.js'
 import type { ImageFile, HeadCommit } from './gather.js'
 import { LFS_MEDIA_URL, resolveImageUrl } from './resolve.js'
@@ -23,7 +24,7 @@ export interface ImageSourceOptions {
   /** GITHUB_WORKSPACE, where actions/checkout puts the repository; undefined when unset. */
   workspace: string | undefined
   timeoutMs: number
-  log: { debug(message: string): void }
+  log: Logger
 }
 
 /**

@@ -1,3 +1,7 @@
+import { SERVICE_LIMITS } from '../config/defaults.js'
+
+const { maxLongestSide, minShortestSide, maxFileBytes, formats } = SERVICE_LIMITS
+
 export interface Explanation {
   /** What went wrong, in plain English. */
   why: string
@@ -19,15 +23,15 @@ const EXPLANATIONS: Record<string, Explanation> = {
     fix: 'Reshoot looking at the camera with the face uncovered and well lit.',
   },
   'InvalidFile.Resolution': {
-    why: 'The image size is outside the accepted range: the longest side must be under 4096 px and the shortest over 224 px.',
-    fix: 'Export the photo at a size between 225 px (shortest side) and 4095 px (longest side).',
+    why: `The image size is outside the accepted range: the longest side must be under ${maxLongestSide} px and the shortest over ${minShortestSide} px.`,
+    fix: `Export the photo at a size between ${minShortestSide + 1} px (shortest side) and ${maxLongestSide - 1} px (longest side).`,
   },
   'InvalidFile.Size': {
-    why: 'The file is larger than 5 MB.',
+    why: `The file is larger than ${maxFileBytes / 1024 / 1024} MB.`,
     fix: 'Export the photo as a JPEG of quality 85–90 at up to 4095 px on its longest side.',
   },
   InvalidURL: {
-    why: 'The file could not be used: the format must be JPEG, JPG, PNG, BMP or WEBP, and the URL must serve the image.',
+    why: `The file could not be used: the format must be ${formats.slice(0, -1).join(', ')} or ${formats.at(-1) ?? ''}, and the URL must serve the image.`,
     fix: 'Convert the photo to JPEG or PNG, and check that base-url serves the file publicly.',
   },
   BodyStyleMismatch: {

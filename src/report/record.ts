@@ -120,3 +120,48 @@ export function decodeRecord(body: string): VerdictRecord | undefined {
     return undefined
   }
 }
+
+/**
+ * The verdicts a run may reuse and the ones it learns, by blob sha, for one detector identity. A
+ * previous record of another identity is not used at all.
+ */
+export class VerdictCache {
+  private readonly verdicts: Map<string, RecordedVerdict>
+  /** Whether a previous record was offered but belongs to another backend, endpoint or model. */
+  readonly foreign: boolean
+
+  constructor(
+    readonly identity: string,
+    previous?: VerdictRecord,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.foreign = previous !== undefined && previous.identity !== identity
+    this.verdicts = new Map(previous === undefined || this.foreign ? [] : previous.verdicts)
+  }
+
+  /** A recorded verdict for this content, marked as used now so it is kept longest. */
+  get(sha: string): Detection | undefined {
+    const recorded = this.verdicts.get(sha)
+    if (recorded === undefined) return undefined
+    this.verdicts.set(sha, { ...recorded, at: this.now() })
+    return toDetection(recorded)
+  }
+
+  /** Keeps a verdict for next time; errors are never kept, so they are retried. */
+  remember(sha: string, detection: Detection): void {
+    if (recordable(detection)) this.verdicts.set(sha, toRecorded(detection, this.now()))
+  }
+
+  get size(): number {
+    return this.verdicts.size
+  }
+
+  toRecord(): VerdictRecord {
+    return { identity: this.identity, verdicts: new Map(this.verdicts) }
+  }
+
+  /** The record as a hidden comment of at most maxChars (oldest entries dropped to fit). */
+  encode(maxChars: number): string {
+    return encodeRecord({ identity: this.identity, verdicts: this.verdicts }, maxChars)
+  }
+}

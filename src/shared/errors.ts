@@ -1,6 +1,15 @@
-/** An input has a value the action cannot use; the message names the input. */
+/**
+ * An input has a value the action cannot use. The message names the input (`Input "x" must be…`);
+ * `input` and `detail` let the CLI say the same of its flag (`Option --x must be…`).
+ */
 export class ConfigError extends Error {
   override name = 'ConfigError'
+  constructor(
+    readonly input: string,
+    readonly detail: string,
+  ) {
+    super(`Input "${input}" ${detail}`)
+  }
 }
 
 /**
@@ -31,7 +40,15 @@ export class GatherError extends Error {
 
 export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message
-  return String(error)
+  if (typeof error === 'string') return error
+  try {
+    // Thrown objects (a WebAssembly module's error records, say) read better as JSON than as
+    // "[object Object]"; stringify answers undefined for undefined and functions.
+    const json = JSON.stringify(error) as string | undefined
+    return json === undefined || json === '{}' ? String(error) : json
+  } catch {
+    return String(error)
+  }
 }
 
 /** Reads `status` from an Octokit RequestError (or anything shaped like it). */

@@ -1,7 +1,9 @@
 import PQueue from 'p-queue'
+import type { DashScopeDetectorConfig } from '../../config/config.js'
 import { request, type Dispatcher, type FormData } from 'undici'
 import type { DetectorAuthError } from '../../shared/errors.js'
 import { errorMessage } from '../../shared/errors.js'
+import type { Logger } from '../../shared/log.js'
 import { readCappedBody } from '../../shared/http-body.js'
 import { backoffDelay, parseRetryAfter, sleep } from './backoff.js'
 import {
@@ -13,23 +15,7 @@ import {
 import type { Detection, DetectionJob, Detector, DetectorStats } from '../types.js'
 import { DashScopeUploader } from './upload.js'
 
-export interface Logger {
-  info(message: string): void
-  warning(message: string): void
-  debug(message: string): void
-}
-
-export interface DashScopeOptions {
-  endpoint: URL
-  apiKey: string
-  model: string
-  timeoutMs: number
-  concurrency: number
-  /** Requests per second for every request of the run together. */
-  rateLimit: number
-  maxRetries: number
-  /** Upload image bytes to DashScope's temporary storage instead of sending the public URL. */
-  upload: boolean
+export interface DashScopeOptions extends Omit<DashScopeDetectorConfig, 'backend'> {
   dispatcher?: Dispatcher
   log: Logger
   baseDelayMs?: number

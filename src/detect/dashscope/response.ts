@@ -1,4 +1,5 @@
 import { DetectorAuthError } from '../../shared/errors.js'
+import { asObject, asString, parseJsonObject, type JsonObject } from '../../shared/json.js'
 import type { Detection } from '../types.js'
 
 /** What one HTTP exchange means: a verdict, something worth trying again, or the end of the run. */
@@ -77,19 +78,37 @@ export function authFailure(
   )
 }
 
-type Json = Record<string, unknown>
-const asObject = (value: unknown): Json | undefined =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined
-const asString = (value: unknown): string | undefined =>
-  typeof value === 'string' && value !== '' ? value : undefined
-
-function parseJson(answer: HttpAnswer): Json | undefined {
+function parseJson(answer: HttpAnswer): JsonObject | undefined {
   if (!/^application\/([a-z.+-]*\+)?json\b/i.test(answer.contentType)) return undefined
-  try {
-    return asObject(JSON.parse(answer.body))
-  } catch {
-    return undefined
+  return parseJsonObject(answer.body)
+}
+
+/**
+ * What a status means before the body is read as an answer of its own: 401/403 end the run, and
+ * 408/429/5xx are worth another try (429 slows the whole run). Undefined for every other status.
+ * `failure(code)` builds the caller's own error for the retry case.
+ */
+export function statusOutcome<T>(
+  answer: HttpAnswer,
+  json: JsonObject | undefined,
+  failure: (code: 'Throttling' | 'ServiceError') => Detection,
+): AttemptOutcome<T> | undefined {
+  if (answer.status === 401 || answer.status === 403) {
+    const text = (name: string) => asString(json?.[name], true)
+    return {
+      kind: 'fatal',
+      error: authFailure(answer.status, text('code'), text('message'), text('request_id')),
+    }
   }
+  if (!isRetryableStatus(answer.status)) return undefined
+  const throttled = answer.status === 429
+  const retry: AttemptOutcome<T> = {
+    kind: 'retry',
+    throttled,
+    error: failure(throttled ? 'Throttling' : 'ServiceError'),
+  }
+  if (answer.retryAfterMs !== undefined) retry.retryAfterMs = answer.retryAfterMs
+  return retry
 }
 
 function snippet(body: string): string {
@@ -103,9 +122,9 @@ function snippet(body: string): string {
  */
 export function interpretDetectAnswer(answer: HttpAnswer): AttemptOutcome<Detection> {
   const json = parseJson(answer)
-  const requestId = asString(json?.request_id)
-  const code = asString(json?.code)
-  const message = asString(json?.message)
+  const requestId = asString(json?.request_id, true)
+  const code = asString(json?.code, true)
+  const message = asString(json?.message, true)
   const error = (errorCode: string, text: string): Detection => ({
     status: 'error',
     code: errorCode,
@@ -113,9 +132,10 @@ export function interpretDetectAnswer(answer: HttpAnswer): AttemptOutcome<Detect
     ...(requestId === undefined ? {} : { requestId }),
   })
 
-  if (answer.status === 401 || answer.status === 403) {
-    return { kind: 'fatal', error: authFailure(answer.status, code, message, requestId) }
-  }
+  const described =
+    json === undefined ? snippet(answer.body) || 'no body' : (message ?? 'no message')
+  const early = statusOutcome<Detection>(answer, json, (errorCode) => error(errorCode, described))
+  if (early !== undefined) return early
 
   if (answer.status === 200) {
     if (json === undefined) {
@@ -152,7 +172,7 @@ export function interpretDetectAnswer(answer: HttpAnswer): AttemptOutcome<Detect
       }
       return { kind: 'final', value: { status: 'pass', bodystyle: knownBodystyle, ...id } }
     }
-    const reason = asString(output?.reason) ?? 'The image did not pass the check.'
+    const reason = asString(output?.reason, true) ?? 'The image did not pass the check.'
     return {
       kind: 'final',
       value: {
@@ -177,17 +197,6 @@ export function interpretDetectAnswer(answer: HttpAnswer): AttemptOutcome<Detect
     }
   }
 
-  const described =
-    json === undefined ? snippet(answer.body) || 'no body' : (message ?? 'no message')
-  if (isRetryableStatus(answer.status)) {
-    const retry: AttemptOutcome<Detection> = {
-      kind: 'retry',
-      throttled: answer.status === 429,
-      error: error(answer.status === 429 ? 'Throttling' : 'ServiceError', described),
-    }
-    if (answer.retryAfterMs !== undefined) retry.retryAfterMs = answer.retryAfterMs
-    return retry
-  }
   if (answer.status >= 300 && answer.status < 400) {
     return {
       kind: 'final',

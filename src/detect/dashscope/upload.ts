@@ -1,9 +1,10 @@
 import { FormData } from 'undici'
 import { readJobBytes } from '../read-bytes.js'
+import { asObject, asString, parseJsonObject, type JsonObject } from '../../shared/json.js'
 import {
-  authFailure,
   describeFailure,
   isRetryableStatus,
+  statusOutcome,
   type AttemptOutcome,
   type HttpAnswer,
 } from './response.js'
@@ -132,20 +133,10 @@ export class DashScopeUploader {
 }
 
 export function interpretPolicy(answer: HttpAnswer): AttemptOutcome<UploadPolicy> {
-  let json: Record<string, unknown> = {}
-  try {
-    const parsed: unknown = JSON.parse(answer.body)
-    if (typeof parsed === 'object' && parsed !== null) json = parsed as Record<string, unknown>
-  } catch {
-    // An unreadable body is handled below as an incomplete answer.
-  }
-  const field = (source: unknown, name: string): string | undefined => {
-    const value =
-      typeof source === 'object' && source !== null
-        ? (source as Record<string, unknown>)[name]
-        : undefined
-    return typeof value === 'string' && value !== '' ? value : undefined
-  }
+  const json = parseJsonObject(answer.body) ?? {}
+  const data = asObject(json.data)
+  const field = (source: JsonObject | undefined, name: string): string | undefined =>
+    asString(source?.[name], true)
   const requestId = field(json, 'request_id')
   const code = field(json, 'code')
   const error = (message: string): Detection => ({
@@ -153,22 +144,10 @@ export function interpretPolicy(answer: HttpAnswer): AttemptOutcome<UploadPolicy
     code: 'UploadFailed',
     message: describeFailure(answer.status, code, `upload policy: ${message}`, requestId),
   })
-  if (answer.status === 401 || answer.status === 403) {
-    return {
-      kind: 'fatal',
-      error: authFailure(answer.status, code, field(json, 'message'), requestId),
-    }
-  }
-  if (isRetryableStatus(answer.status)) {
-    const retry: AttemptOutcome<UploadPolicy> = {
-      kind: 'retry',
-      throttled: answer.status === 429,
-      error: error(field(json, 'message') ?? 'service unavailable'),
-    }
-    if (answer.retryAfterMs !== undefined) retry.retryAfterMs = answer.retryAfterMs
-    return retry
-  }
-  const data = json.data
+  const early = statusOutcome<UploadPolicy>(answer, json, () =>
+    error(field(json, 'message') ?? 'service unavailable'),
+  )
+  if (early !== undefined) return early
   const policy = field(data, 'policy')
   const signature = field(data, 'signature')
   const uploadDir = field(data, 'upload_dir')
@@ -183,7 +162,7 @@ export function interpretPolicy(answer: HttpAnswer): AttemptOutcome<UploadPolicy
   } catch {
     return { kind: 'failed', error: error(`unusable upload_host "${host}"`) }
   }
-  const expiresIn = Number((data as Record<string, unknown>).expire_in_seconds ?? 300)
+  const expiresIn = Number(data?.expire_in_seconds ?? 300)
   return {
     kind: 'final',
     value: {

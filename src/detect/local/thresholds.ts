@@ -1,3 +1,5 @@
+import { SERVICE_LIMITS } from '../../config/defaults.js'
+
 /**
  * Every number the local rules decide by, in one place. Calibrated on the labelled corpus with
  * `npm run calibrate` (see the README for the figures); each sits in the gap between the passes and
@@ -32,13 +34,11 @@ export const THRESHOLDS = {
   minMeanLuma: 40,
 } as const
 
-/** DashScope's input limits. */
+/** DashScope's input limits (from the one table), and the model's working size. */
 export const LIMITS = {
-  /** Longest side must be under this. */
-  maxLongestSide: 4096,
-  /** Shortest side must be over this. */
-  minShortestSide: 224,
-  maxFileBytes: 5 * 1024 * 1024,
+  maxLongestSide: SERVICE_LIMITS.maxLongestSide,
+  minShortestSide: SERVICE_LIMITS.minShortestSide,
+  maxFileBytes: SERVICE_LIMITS.maxFileBytes,
   /** The pose model's working size (longest side, pixels). */
   workingSize: 256,
 } as const

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { applyBodystyleRule, countResults, decideVerdict, toResult } from '../../../src/detect/results.js'
+import {
+  applyBodystyleRule,
+  countResults,
+  decideVerdict,
+  toResult,
+} from '../../../src/detect/results.js'
 
 describe('applyBodystyleRule', () => {
   it('rejects a pass of the other body style', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_BASE_URL } from '../../../src/action/inputs.js'
+import { DEFAULT_BASE_URL } from '../../../src/config/defaults.js'
 import { encodePath, resolveImageUrl, resolveUrl } from '../../../src/github/resolve.js'
 
 const vars = {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { ConfigError } from '../../../src/shared/errors.js'
-import { DEFAULT_BASE_URL, DEFAULT_ENDPOINT, parseConfig, splitPatterns } from '../../../src/action/inputs.js'
+import { DEFAULT_BASE_URL, DEFAULT_ENDPOINT } from '../../../src/config/defaults.js'
+import { parseConfig, splitPatterns } from '../../../src/config/config.js'
 
 const reader =
   (values: Record<string, string>) =>
@@ -10,11 +11,18 @@ const reader =
 describe('parseConfig', () => {
   it('applies the documented defaults', () => {
     const config = parseConfig(reader({ 'github-token': 't', 'api-key': 'k' }))
+    expect(config.detector).toMatchObject({
+      backend: 'dashscope',
+      apiKey: 'k',
+      model: 'animate-anyone-detect-gen2',
+      concurrency: 4,
+      timeoutMs: 30_000,
+      rateLimit: 5,
+      maxRetries: 4,
+      upload: false,
+    })
     expect(config).toMatchObject({
       githubToken: 't',
-      apiKey: 'k',
-      backend: 'dashscope',
-      model: 'animate-anyone-detect-gen2',
       baseUrl: DEFAULT_BASE_URL,
       include: ['**/*.{jpg,jpeg,png,bmp,webp}'],
       exclude: [],
@@ -22,25 +30,22 @@ describe('parseConfig', () => {
       failOnReject: true,
       onApiError: 'fail',
       comment: 'always',
-      concurrency: 4,
       timeoutMs: 30_000,
       mode: 'auto',
       maxImages: 1000,
-      rateLimit: 5,
-      maxRetries: 4,
-      upload: false,
     })
-    expect(config.endpoint.href).toBe(DEFAULT_ENDPOINT)
+    expect(config.detector.backend === 'dashscope' && config.detector.endpoint.href).toBe(
+      DEFAULT_ENDPOINT,
+    )
   })
 
   it('takes the key from DASHSCOPE_API_KEY when the input is empty', () => {
     const config = parseConfig(reader({}), { DASHSCOPE_API_KEY: ' env-key ' })
-    expect(config.apiKey).toBe('env-key')
-    expect(config.backend).toBe('dashscope')
+    expect(config.detector).toMatchObject({ backend: 'dashscope', apiKey: 'env-key' })
   })
 
   it('resolves auto to local without a key', () => {
-    expect(parseConfig(reader({})).backend).toBe('local')
+    expect(parseConfig(reader({})).detector).toEqual({ backend: 'local', concurrency: 4 })
   })
 
   it('requires a key for backend dashscope', () => {
@@ -74,6 +79,11 @@ describe('parseConfig', () => {
     const read = reader({ 'api-key': 'k', [name]: value })
     expect(() => parseConfig(read)).toThrow(ConfigError)
     expect(() => parseConfig(read)).toThrow(message)
+    try {
+      parseConfig(read)
+    } catch (error) {
+      expect((error as ConfigError).input).toBe(name)
+    }
   })
 
   it('accepts choices in any case and booleans as YAML writes them', () => {

@@ -1,0 +1,92 @@
+import type { Config } from '../config/config.js'
+import { upsertComment } from '../github/comment.js'
+import type { Octokit } from '../github/repo.js'
+import { COMMENT_LIMIT, renderReport, type ReportContext } from '../report/render.js'
+import { errorMessage, httpStatusOf } from '../shared/errors.js'
+import type { CheckReport } from './check.js'
+import type { ActionIo } from './io.js'
+
+export interface PublishOptions {
+  config: Pick<Config, 'comment'>
+  octokit: Octokit
+  io: ActionIo
+}
+
+/** Room the verdict record always gets in the comment; it takes more when the report is short. */
+const RECORD_MIN_CHARS = 16_384
+/** The job summary accepts up to 1 MiB per step. */
+const SUMMARY_LIMIT = 1_000_000
+
+/** Writes a report where people and later steps read it: outputs, annotations, summary, comment. */
+export async function publish(report: CheckReport, options: PublishOptions): Promise<void> {
+  const { io } = options
+  const { results, counts, verdict } = report
+  io.setOutput('results', JSON.stringify(results))
+  io.setOutput('checked', counts.checked)
+  io.setOutput('passed', counts.passed)
+  io.setOutput('rejected', counts.rejected)
+  io.setOutput('errors', counts.errors)
+  for (const result of results) {
+    const text = `${result.code ?? result.status}: ${result.message ?? ''}`
+    if (result.status === 'reject')
+      io.error(text, { title: 'Rejected by the AnimateAnyone check', file: result.path })
+    if (result.status === 'error')
+      io.warning(text, { title: 'Not checked (error)', file: result.path })
+  }
+
+  const context: ReportContext = {
+    counts,
+    failed: verdict.failed,
+    scope: report.scope,
+    detector: report.detectorName,
+    sha: report.head.sha,
+    reused: report.reused,
+    skipped: report.skipped,
+    fullListHint: 'the job summary and the results output list every image',
+  }
+  try {
+    await io.writeSummary(renderReport(results, context, SUMMARY_LIMIT))
+  } catch (error) {
+    io.warning(`Could not write the job summary: ${errorMessage(error)}`)
+  }
+
+  await publishComment(report, context, options)
+
+  if (counts.checked === 0) io.notice(`No images to check in ${report.scope}.`)
+  if (verdict.warning !== undefined) io.warning(verdict.warning)
+}
+
+async function publishComment(
+  report: CheckReport,
+  context: ReportContext,
+  { config, octokit, io }: PublishOptions,
+): Promise<void> {
+  const target = report.pullRequest
+  if (target === undefined) return
+  const wanted =
+    config.comment === 'always' ||
+    (config.comment === 'on-failure' && (report.verdict.failed || target.existing !== undefined))
+  // With no images and no earlier comment there is nothing worth a new comment.
+  if (!wanted || (report.counts.checked === 0 && target.existing === undefined)) return
+  const rendered = renderReport(report.results, context, COMMENT_LIMIT - RECORD_MIN_CHARS)
+  const record = report.cache.encode(COMMENT_LIMIT - rendered.length - 2)
+  const body = record === '' ? rendered : `${rendered}\n\n${record}`
+  try {
+    const { action, id } = await upsertComment(
+      octokit,
+      target.repo,
+      target.number,
+      target.existing,
+      body,
+    )
+    io.info(`Comment ${id} on #${target.number}: ${action}.`)
+  } catch (error) {
+    const why =
+      httpStatusOf(error) === 403
+        ? 'the token may not write here (pull requests from forks get a read-only token)'
+        : errorMessage(error)
+    io.warning(
+      `Could not comment on #${target.number}: ${why}. The full report is in the job summary.`,
+    )
+  }
+}

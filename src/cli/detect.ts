@@ -1,0 +1,40 @@
+import { createDetector } from '../detect/factory.js'
+import type { ImageResult } from '../detect/results.js'
+import { detectAll, type ImageToDetect } from '../detect/run.js'
+import type { Logger } from '../shared/log.js'
+import type { CliIo } from './io.js'
+import type { CliSettings } from './options.js'
+
+/** Detects every target through the configured backend, with a progress line on stderr. */
+export async function detectTargets(
+  targets: readonly ImageToDetect[],
+  settings: CliSettings,
+  io: CliIo,
+): Promise<ImageResult[]> {
+  const log: Logger = {
+    debug: () => undefined,
+    info: () => undefined,
+    notice: () => undefined,
+    warning: (message) => io.stderr(`warning: ${message}\n`),
+  }
+  const detector = createDetector(settings.detector, log)
+  let done = 0
+  const showProgress = targets.length >= 10
+  const progress = () => {
+    done++
+    if (!showProgress) return
+    if (io.interactive) {
+      const filled = Math.round((30 * done) / targets.length)
+      io.stderr(`\r[${'#'.repeat(filled)}${'.'.repeat(30 - filled)}] ${done}/${targets.length}`)
+    } else if (done % Math.ceil(targets.length / 10) === 0 || done === targets.length) {
+      io.stderr(`[${done}/${targets.length}]\n`)
+    }
+  }
+  const { results } = await detectAll(targets, {
+    detector,
+    requireBodystyle: settings.requireBodystyle,
+    onResult: progress,
+  })
+  if (showProgress && io.interactive) io.stderr('\n')
+  return results
+}

@@ -1,0 +1,64 @@
+import { parseDetectorConfig, inputReaders, type DetectorConfig } from '../config/config.js'
+import type { RequiredBodystyle } from '../detect/types.js'
+import { ConfigError } from '../shared/errors.js'
+import { UsageError } from './io.js'
+
+/** The options `check` and `audit` share with the action's inputs (same names, same checks). */
+export const DETECTION_OPTIONS = {
+  backend: { type: 'string' },
+  endpoint: { type: 'string' },
+  'api-key': { type: 'string' },
+  model: { type: 'string' },
+  'require-bodystyle': { type: 'string' },
+  concurrency: { type: 'string' },
+  timeout: { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const
+
+export type Flags = Record<string, string | boolean | undefined>
+
+/** What a CLI detection run needs, built once from the flags; never changed afterwards. */
+export interface CliSettings {
+  detector: DetectorConfig
+  requireBodystyle: RequiredBodystyle
+  timeoutMs: number
+}
+
+/** Reads a flag like the action reads an input: '' when not given. */
+export const flagReader =
+  (flags: Flags) =>
+  (name: string): string => {
+    const value = flags[name]
+    return typeof value === 'string' ? value : ''
+  }
+
+/** Runs a config reader, turning its errors into usage errors that name the flag. */
+export function withFlagNames<T>(build: () => T): T {
+  try {
+    return build()
+  } catch (error) {
+    if (error instanceof ConfigError)
+      throw new UsageError(`Option --${error.input} ${error.detail}`)
+    throw error
+  }
+}
+
+/**
+ * The settings from the flags. `needsUpload`: the hosted service cannot read local files, so
+ * their bytes go through its temporary storage.
+ */
+export function cliSettings(
+  flags: Flags,
+  env: NodeJS.ProcessEnv,
+  needsUpload: boolean,
+): CliSettings {
+  const read = flagReader(flags)
+  return withFlagNames(() => {
+    const input = inputReaders(read)
+    return {
+      detector: parseDetectorConfig(read, env, needsUpload),
+      requireBodystyle: input.choice('require-bodystyle'),
+      timeoutMs: input.number('timeout') * 1000,
+    }
+  })
+}

@@ -1,0 +1,199 @@
+import type { RequiredBodystyle } from '../detect/types.js'
+import { ConfigError } from '../shared/errors.js'
+import { INPUT_CHOICES, INPUT_DEFAULTS, INPUT_RANGES, type InputName } from './defaults.js'
+
+export type ApiErrorPolicy = 'fail' | 'warn'
+export type CommentPolicy = 'always' | 'on-failure' | 'never'
+export type Mode = 'auto' | 'changed' | 'all'
+
+/** The embedded detector: no key, no network. */
+export interface LocalDetectorConfig {
+  backend: 'local'
+  /** Images read and analysed at once. */
+  concurrency: number
+}
+
+/** DashScope (or anything answering its API, such as `aa-check serve`): a key is part of the type. */
+export interface DashScopeDetectorConfig {
+  backend: 'dashscope'
+  apiKey: string
+  endpoint: URL
+  model: string
+  timeoutMs: number
+  concurrency: number
+  /** Requests per second for every request of the run together. */
+  rateLimit: number
+  maxRetries: number
+  /** Send the bytes through DashScope's temporary storage instead of a public URL. */
+  upload: boolean
+}
+
+export type DetectorConfig = LocalDetectorConfig | DashScopeDetectorConfig
+
+export interface Config {
+  githubToken: string
+  detector: DetectorConfig
+  baseUrl: string
+  include: string[]
+  exclude: string[]
+  requireBodystyle: RequiredBodystyle
+  failOnReject: boolean
+  onApiError: ApiErrorPolicy
+  comment: CommentPolicy
+  /** Time allowed for one download or request. */
+  timeoutMs: number
+  mode: Mode
+  maxImages: number
+  /** GITHUB_WORKSPACE: a checkout there is used for image bytes when its content matches. */
+  workspace: string | undefined
+}
+
+/** Reads one input as the runner passes it: '' when unset. */
+export type InputReader = (name: string) => string
+
+/**
+ * Validated readers of single inputs, each falling back to the defaults table. Every error names
+ * the input (in the message and in `ConfigError.input`), so the CLI can say `--name` instead.
+ */
+export function inputReaders(read: InputReader) {
+  const text = (name: InputName): string => {
+    const value = read(name).trim()
+    return value === '' ? INPUT_DEFAULTS[name] : value
+  }
+  const choice = <N extends keyof typeof INPUT_CHOICES>(
+    name: N,
+  ): (typeof INPUT_CHOICES)[N][number] => {
+    const allowed: readonly string[] = INPUT_CHOICES[name]
+    const value = text(name).toLowerCase()
+    const found = allowed.find((option) => option === value)
+    if (found !== undefined) return found as (typeof INPUT_CHOICES)[N][number]
+    throw new ConfigError(
+      name,
+      `must be one of ${allowed.map((a) => `"${a}"`).join(', ')}; got "${value}".`,
+    )
+  }
+  const bool = (name: InputName): boolean => {
+    const value = text(name)
+    if (/^(true|True|TRUE)$/.test(value)) return true
+    if (/^(false|False|FALSE)$/.test(value)) return false
+    throw new ConfigError(name, `must be "true" or "false"; got "${value}".`)
+  }
+  const number = (name: keyof typeof INPUT_RANGES): number => {
+    const [min, max, integer] = INPUT_RANGES[name]
+    const raw = text(name)
+    const value = Number(raw)
+    if (
+      !Number.isFinite(value) ||
+      (integer && !Number.isInteger(value)) ||
+      value < min ||
+      value > max
+    ) {
+      const kind = integer ? 'an integer' : 'a number'
+      throw new ConfigError(name, `must be ${kind} from ${min} to ${max}; got "${raw}".`)
+    }
+    return value
+  }
+  const url = (name: 'endpoint'): URL => {
+    const value = text(name)
+    let parsed: URL
+    try {
+      parsed = new URL(value)
+    } catch {
+      throw new ConfigError(name, `must be an absolute http(s) URL; got "${value}".`)
+    }
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+      throw new ConfigError(name, `must be an http(s) URL; got "${value}".`)
+    }
+    return parsed
+  }
+  const patterns = (name: 'include' | 'exclude'): string[] => splitPatterns(text(name))
+  return { text, choice, bool, number, url, patterns }
+}
+
+/**
+ * The detector's config: `auto` is DashScope when a key is present, else the embedded detector.
+ * Input `upload` is forced on where the caller knows the service cannot fetch the images.
+ */
+export function parseDetectorConfig(
+  read: InputReader,
+  env: NodeJS.ProcessEnv,
+  needsUpload = false,
+): DetectorConfig {
+  const input = inputReaders(read)
+  const apiKey = read('api-key').trim() || env.DASHSCOPE_API_KEY?.trim() || undefined
+  const choice = input.choice('backend')
+  const backend = choice === 'auto' ? (apiKey === undefined ? 'local' : 'dashscope') : choice
+  const concurrency = input.number('concurrency')
+  // Every input is validated whichever backend runs, so a typo never waits for the day it matters.
+  const service = {
+    endpoint: input.url('endpoint'),
+    model: input.text('model'),
+    timeoutMs: input.number('timeout') * 1000,
+    concurrency,
+    rateLimit: input.number('rate-limit'),
+    maxRetries: input.number('max-retries'),
+    upload: needsUpload || input.bool('upload'),
+  }
+  if (backend === 'local') return { backend, concurrency }
+  if (apiKey === undefined) {
+    throw new ConfigError(
+      'api-key',
+      'is required with backend "dashscope": pass a DashScope key from a secret ' +
+        '(api-key: ${{ secrets.DASHSCOPE_API_KEY }}) or set the DASHSCOPE_API_KEY environment variable.',
+    )
+  }
+  return { backend, apiKey, ...service }
+}
+
+/**
+ * Builds the validated config from raw input values. Pure apart from the reader, so tests pass a
+ * plain object; every error names the input and what it accepts.
+ */
+export function parseConfig(read: InputReader, env: NodeJS.ProcessEnv = {}): Config {
+  const input = inputReaders(read)
+  const baseUrl = input.text('base-url')
+  if (!/^https?:\/\//i.test(baseUrl)) {
+    throw new ConfigError(
+      'base-url',
+      `must start with http:// or https:// (placeholders {owner}, {repo}, {sha}, {ref}, {path}); got "${baseUrl}".`,
+    )
+  }
+  const include = input.patterns('include')
+  if (include.length === 0) {
+    throw new ConfigError('include', 'must name at least one glob.')
+  }
+  return {
+    githubToken: read('github-token').trim(),
+    detector: parseDetectorConfig(read, env),
+    baseUrl,
+    include,
+    exclude: input.patterns('exclude'),
+    requireBodystyle: input.choice('require-bodystyle'),
+    failOnReject: input.bool('fail-on-reject'),
+    onApiError: input.choice('on-api-error'),
+    comment: input.choice('comment'),
+    timeoutMs: input.number('timeout') * 1000,
+    mode: input.choice('mode'),
+    maxImages: input.number('max-images'),
+    workspace: env.GITHUB_WORKSPACE?.trim() || undefined,
+  }
+}
+
+/** Globs separated by newlines or commas; commas inside braces belong to the glob. */
+export function splitPatterns(value: string): string[] {
+  const patterns: string[] = []
+  let current = ''
+  let depth = 0
+  for (const char of value) {
+    if (char === '{') depth++
+    if (char === '}') depth = Math.max(0, depth - 1)
+    if (char === '\n' || char === '\r' || (char === ',' && depth === 0)) {
+      patterns.push(current)
+      current = ''
+    } else {
+      current += char
+    }
+  }
+  patterns.push(current)
+  return patterns.map((p) => p.trim()).filter((p) => p !== '' && !p.startsWith('#'))
+}
