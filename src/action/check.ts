@@ -8,14 +8,16 @@ import {
   type ImageResult,
   type Verdict,
 } from '../detect/results.js'
-import { findStickyComment, tokenLogin, type StickyComment } from '../github/comment.js'
+import { commentAuthor, findStickyComment } from '../github/comment.js'
+import { describeGitHubError } from '../github/errors.js'
 import { gatherImages, type Gathered, type HeadCommit, type ImageFile } from '../github/gather.js'
 import { readImageBytes } from '../github/image-source.js'
 import type { Octokit } from '../github/repo.js'
 import { resolveImageUrl } from '../github/resolve.js'
 import { decodeRecord, VerdictCache } from '../report/record.js'
-import { GatherError, errorMessage } from '../shared/errors.js'
+import { GatherError } from '../shared/errors.js'
 import type { RepoRef, Trigger } from './event.js'
+import type { StickyComment } from '../github/comment.js'
 import type { ActionIo } from './io.js'
 
 export interface CheckOptions {
@@ -33,6 +35,8 @@ export interface PullRequestTarget {
   repo: RepoRef
   number: number
   existing: StickyComment | undefined
+  /** False when the comments could not be listed: commenting then could add a second comment. */
+  commentsRead: boolean
 }
 
 /** What one run found: everything publish needs, computed without writing anything. */
@@ -71,10 +75,10 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   const pullRequest = await findPullRequestComment(options)
   const previous =
     pullRequest?.existing === undefined ? undefined : decodeRecord(pullRequest.existing.body)
-  const cache = new VerdictCache(detector.identity, previous)
+  const cache = new VerdictCache(detector.identity, recordScope(trigger), previous)
   if (cache.foreign) {
     io.info(
-      'The previous verdicts came from another backend, endpoint or model: checking every image again.',
+      'The previous verdicts came from another backend, endpoint, model or pull request: checking every image again.',
     )
   }
 
@@ -111,13 +115,25 @@ async function findPullRequestComment(
   const { trigger, octokit, io } = options
   if (trigger.kind !== 'pull_request') return undefined
   const { pr } = trigger
-  let existing: StickyComment | undefined
   try {
-    existing = await findStickyComment(octokit, pr.baseRepo, pr.number, await tokenLogin(octokit))
+    const author = await commentAuthor(octokit, options.config.commentAuthor)
+    const existing = await findStickyComment(octokit, pr.baseRepo, pr.number, author)
+    return { repo: pr.baseRepo, number: pr.number, existing, commentsRead: true }
   } catch (error) {
-    io.warning(`Could not read the comments of #${pr.number}: ${errorMessage(error)}`)
+    io.warning(
+      `Could not read the comments of #${pr.number} (${describeGitHubError(error)}): not commenting, so as never to add a second report. The full report is in the job summary.`,
+    )
+    return { repo: pr.baseRepo, number: pr.number, existing: undefined, commentsRead: false }
   }
-  return { repo: pr.baseRepo, number: pr.number, existing }
+}
+
+/** What a verdict record belongs to: a copy from another repository or PR is never trusted. */
+export function recordScope(trigger: Trigger): string {
+  if (trigger.kind === 'pull_request') {
+    const { baseRepo, number } = trigger.pr
+    return `${baseRepo.owner}/${baseRepo.repo}#${number}`
+  }
+  return `${trigger.repo.owner}/${trigger.repo.repo}`
 }
 
 function toDetectable(options: CheckOptions, head: HeadCommit, image: ImageFile): ImageToDetect {

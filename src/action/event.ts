@@ -1,4 +1,5 @@
-import { GatherError } from '../shared/errors.js'
+import { readFile } from 'node:fs/promises'
+import { GatherError, errorMessage } from '../shared/errors.js'
 import { asObject, asString, type JsonObject } from '../shared/json.js'
 
 export interface RepoRef {
@@ -99,4 +100,36 @@ export function parseTrigger(
 
 function stripRef(ref: string): string {
   return ref.replace(/^refs\/(heads|tags)\//, '')
+}
+
+/**
+ * The event as the runner hands it over: GITHUB_EVENT_NAME and the JSON file at GITHUB_EVENT_PATH.
+ * Read here rather than through `@actions/github`'s context, which parses the file on import and
+ * would end a malformed one in an uncaught stack trace instead of one clear line.
+ */
+export async function readEvent(
+  env: NodeJS.ProcessEnv,
+): Promise<{ eventName: string; payload: JsonObject }> {
+  const eventName = env.GITHUB_EVENT_NAME ?? ''
+  const path = env.GITHUB_EVENT_PATH ?? ''
+  if (path === '') return { eventName, payload: {} }
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (error) {
+    throw new GatherError(`Cannot read the event file GITHUB_EVENT_PATH (${errorMessage(error)}).`)
+  }
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch (error) {
+    throw new GatherError(
+      `The event file GITHUB_EVENT_PATH is not valid JSON (${errorMessage(error)}).`,
+    )
+  }
+  const payload = asObject(parsed)
+  if (payload === undefined) {
+    throw new GatherError('The event file GITHUB_EVENT_PATH does not hold a JSON object.')
+  }
+  return { eventName, payload }
 }

@@ -1,10 +1,9 @@
 import * as core from '@actions/core'
-import * as github from '@actions/github'
 import { createDetector, describeDetector } from '../detect/factory.js'
 import { createOctokit } from '../github/octokit.js'
 import { ConfigError, errorMessage } from '../shared/errors.js'
 import { runCheck } from './check.js'
-import { parseTrigger } from './event.js'
+import { parseTrigger, readEvent } from './event.js'
 import { getConfig } from './inputs.js'
 import { coreIo } from './io.js'
 import { publish } from './publish.js'
@@ -20,7 +19,8 @@ export async function run(): Promise<void> {
       )
     }
     const io = coreIo()
-    const trigger = parseTrigger(github.context.eventName, github.context.payload, process.env)
+    const event = await readEvent(process.env)
+    const trigger = parseTrigger(event.eventName, event.payload, process.env)
     const detector = createDetector(config.detector, io)
     const octokit = createOctokit(config.githubToken, io)
     const report = await runCheck({

@@ -1,8 +1,15 @@
 import type { Config } from '../config/config.js'
 import { upsertComment } from '../github/comment.js'
 import type { Octokit } from '../github/repo.js'
-import { COMMENT_LIMIT, renderReport, type ReportContext } from '../report/render.js'
-import { errorMessage, httpStatusOf } from '../shared/errors.js'
+import {
+  COMMENT_LIMIT,
+  countBytes,
+  renderReport,
+  renderReportWithOmissions,
+  type ReportContext,
+} from '../report/render.js'
+import { describeGitHubError } from '../github/errors.js'
+import { errorMessage } from '../shared/errors.js'
 import type { CheckReport } from './check.js'
 import type { ActionIo } from './io.js'
 
@@ -14,7 +21,7 @@ export interface PublishOptions {
 
 /** Room the verdict record always gets in the comment; it takes more when the report is short. */
 const RECORD_MIN_CHARS = 16_384
-/** The job summary accepts up to 1 MiB per step. */
+/** GitHub takes at most 1 MiB of job summary per step, counted in bytes; this leaves a margin. */
 const SUMMARY_LIMIT = 1_000_000
 
 /** Writes a report where people and later steps read it: outputs, annotations, summary, comment. */
@@ -42,15 +49,22 @@ export async function publish(report: CheckReport, options: PublishOptions): Pro
     sha: report.head.sha,
     reused: report.reused,
     skipped: report.skipped,
-    fullListHint: 'the job summary and the results output list every image',
+    fullListHint: 'the results output lists every image',
   }
+  const summary = renderReportWithOmissions(results, context, SUMMARY_LIMIT, countBytes)
   try {
-    await io.writeSummary(renderReport(results, context, SUMMARY_LIMIT))
+    await io.writeSummary(summary.markdown)
   } catch (error) {
     io.warning(`Could not write the job summary: ${errorMessage(error)}`)
   }
 
-  await publishComment(report, context, options)
+  await publishComment(
+    report,
+    summary.omitted === 0
+      ? { ...context, fullListHint: 'the job summary and the results output list every image' }
+      : context,
+    options,
+  )
 
   if (counts.checked === 0) io.notice(`No images to check in ${report.scope}.`)
   if (verdict.warning !== undefined) io.warning(verdict.warning)
@@ -62,7 +76,7 @@ async function publishComment(
   { config, octokit, io }: PublishOptions,
 ): Promise<void> {
   const target = report.pullRequest
-  if (target === undefined) return
+  if (target === undefined || !target.commentsRead) return
   const wanted =
     config.comment === 'always' ||
     (config.comment === 'on-failure' && (report.verdict.failed || target.existing !== undefined))
@@ -81,12 +95,8 @@ async function publishComment(
     )
     io.info(`Comment ${id} on #${target.number}: ${action}.`)
   } catch (error) {
-    const why =
-      httpStatusOf(error) === 403
-        ? 'the token may not write here (pull requests from forks get a read-only token)'
-        : errorMessage(error)
     io.warning(
-      `Could not comment on #${target.number}: ${why}. The full report is in the job summary.`,
+      `Could not comment on #${target.number}: ${describeGitHubError(error)}. The full report is in the job summary.`,
     )
   }
 }

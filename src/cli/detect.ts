@@ -2,6 +2,7 @@ import { createDetector } from '../detect/factory.js'
 import type { ImageResult } from '../detect/results.js'
 import { detectAll, type ImageToDetect } from '../detect/run.js'
 import type { Logger } from '../shared/log.js'
+import { safeLine } from '../shared/untrusted.js'
 import type { CliIo } from './io.js'
 import type { CliSettings } from './options.js'
 
@@ -15,7 +16,7 @@ export async function detectTargets(
     debug: () => undefined,
     info: () => undefined,
     notice: () => undefined,
-    warning: (message) => io.stderr(`warning: ${message}\n`),
+    warning: (message) => io.stderr(`warning: ${safeLine(message)}\n`),
   }
   const detector = createDetector(settings.detector, log)
   let done = 0

@@ -1,4 +1,5 @@
 import { ConfigError, FatalDetectorError, errorMessage } from '../shared/errors.js'
+import { safeLine } from '../shared/untrusted.js'
 import { audit } from './audit.js'
 import { check } from './check.js'
 import { UsageError, type CliIo } from './io.js'
@@ -31,11 +32,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return await run(rest, io)
   } catch (error) {
     if (error instanceof UsageError || (error instanceof TypeError && 'code' in error)) {
-      io.stderr(`aa-check: ${error.message}\n\n${USAGE}\n`)
+      io.stderr(`aa-check: ${safeLine(error.message)}\n\n${USAGE}\n`)
       return 2
     }
     const known = error instanceof ConfigError || error instanceof FatalDetectorError
-    io.stderr(`aa-check: ${known ? error.message : errorMessage(error)}\n`)
+    io.stderr(`aa-check: ${safeLine(known ? error.message : errorMessage(error))}\n`)
     return 2
   }
 }

@@ -1,3 +1,4 @@
+import { safeText } from '../shared/untrusted.js'
 import { countResults, type ImageResult } from '../detect/results.js'
 
 /** One line per image for a terminal. */
@@ -6,8 +7,8 @@ export function resultLine(result: ImageResult): string {
   const detail =
     result.status === 'pass'
       ? `${result.bodystyle ?? ''} body`
-      : `${result.code ?? ''}: ${result.message ?? ''}`
-  return `${mark} ${result.path}  ${detail}`
+      : `${safeText(result.code ?? '')}: ${safeText(result.message ?? '')}`
+  return `${mark} ${safeText(result.path)}  ${detail}`
 }
 
 export function countsLine(results: readonly ImageResult[]): string {

@@ -40,6 +40,8 @@ export interface Config {
   failOnReject: boolean
   onApiError: ApiErrorPolicy
   comment: CommentPolicy
+  /** The login whose marker comment is the action's own; '' = the token's login or github-actions[bot]. */
+  commentAuthor: string
   /** Time allowed for one download or request. */
   timeoutMs: number
   mode: Mode
@@ -172,6 +174,7 @@ export function parseConfig(read: InputReader, env: NodeJS.ProcessEnv = {}): Con
     failOnReject: input.bool('fail-on-reject'),
     onApiError: input.choice('on-api-error'),
     comment: input.choice('comment'),
+    commentAuthor: read('comment-author').trim(),
     timeoutMs: input.number('timeout') * 1000,
     mode: input.choice('mode'),
     maxImages: input.number('max-images'),

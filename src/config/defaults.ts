@@ -17,6 +17,7 @@ export const INPUT_DEFAULTS = {
   'fail-on-reject': 'true',
   'on-api-error': 'fail',
   comment: 'always',
+  'comment-author': '',
   concurrency: '4',
   timeout: '30',
   mode: 'auto',

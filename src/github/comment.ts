@@ -1,6 +1,7 @@
 import type { RepoRef } from '../action/event.js'
 import type { Octokit } from './repo.js'
 import { COMMENT_MARKER } from '../report/render.js'
+import { httpStatusOf } from '../shared/errors.js'
 
 export interface StickyComment {
   id: number
@@ -12,35 +13,39 @@ interface CommentAuthor {
   type: string
 }
 
-/** The login behind the token, or undefined for tokens that may not read it (GITHUB_TOKEN, apps). */
-export async function tokenLogin(octokit: Octokit): Promise<string | undefined> {
+/** Who writes the comment when the job's GITHUB_TOKEN is used. */
+export const ACTIONS_BOT_LOGIN = 'github-actions[bot]'
+
+/**
+ * The one account whose marker comment the action trusts and edits: the `comment-author` input
+ * when set (a GitHub App's bot login), else the token's login when `/user` answers, else the
+ * job token's bot. Never "any bot": another app could carry a forged verdict record.
+ */
+export async function commentAuthor(octokit: Octokit, configured: string): Promise<string> {
+  if (configured !== '') return configured
   try {
     const { data } = await octokit.rest.users.getAuthenticated()
     return data.login
   } catch {
-    return undefined
+    return ACTIONS_BOT_LOGIN
   }
 }
 
-/**
- * Whether a comment is the action's own: the marker, written by the token's identity. When that
- * identity cannot be read, only a bot can own it, since a person could paste the marker (and a
- * forged verdict record) into a comment of their own.
- */
+/** Whether a comment is the action's own: the marker, written by the expected account. */
 export function isOwnComment(
   body: string | undefined,
   author: CommentAuthor | null | undefined,
-  login: string | undefined,
+  login: string,
 ): boolean {
   if (body?.includes(COMMENT_MARKER) !== true || author == null) return false
-  return login === undefined ? author.type === 'Bot' : author.login === login
+  return author.login.toLowerCase() === login.toLowerCase()
 }
 
 export async function findStickyComment(
   octokit: Octokit,
   repo: RepoRef,
   issueNumber: number,
-  login: string | undefined,
+  login: string,
 ): Promise<StickyComment | undefined> {
   const comments = await octokit.paginate(octokit.rest.issues.listComments, {
     ...repo,
@@ -51,7 +56,10 @@ export async function findStickyComment(
   return own === undefined ? undefined : { id: own.id, body: own.body ?? '' }
 }
 
-/** Edits the action's comment in place (skipping an edit that changes nothing) or creates it. */
+/**
+ * Edits the action's comment in place (skipping an edit that changes nothing) or creates it. A
+ * comment deleted since it was found (the edit answers 404) is created again.
+ */
 export async function upsertComment(
   octokit: Octokit,
   repo: RepoRef,
@@ -61,8 +69,12 @@ export async function upsertComment(
 ): Promise<{ action: 'created' | 'updated' | 'unchanged'; id: number }> {
   if (existing !== undefined) {
     if (existing.body === body) return { action: 'unchanged', id: existing.id }
-    await octokit.rest.issues.updateComment({ ...repo, comment_id: existing.id, body })
-    return { action: 'updated', id: existing.id }
+    try {
+      await octokit.rest.issues.updateComment({ ...repo, comment_id: existing.id, body })
+      return { action: 'updated', id: existing.id }
+    } catch (error) {
+      if (httpStatusOf(error) !== 404) throw error
+    }
   }
   const { data } = await octokit.rest.issues.createComment({
     ...repo,

@@ -1,6 +1,7 @@
 import type { Config, Mode } from '../config/config.js'
 import { GatherError, errorMessage, httpStatusOf } from '../shared/errors.js'
 import type { Logger } from '../shared/log.js'
+import { safeText } from '../shared/untrusted.js'
 import { ZERO_SHA, type RepoRef, type Trigger } from '../action/event.js'
 import { createPathFilter, isLfsPointer, parseLfsAttributes } from './paths.js'
 import {
@@ -142,7 +143,7 @@ export async function gatherImages(
   images.sort(byPath)
   skipped.sort(byPath)
   for (const skip of skipped)
-    log.notice(`Skipped ${skip.path}: a ${skip.reason}, not an image file.`)
+    log.notice(`Skipped ${safeText(skip.path)}: a ${skip.reason}, not an image file.`)
   return { images, skipped, head, scope }
 }
 
@@ -154,7 +155,7 @@ function mayBeLfsPointer(size: number | undefined): boolean {
 async function auditTree(octokit: Octokit, head: HeadCommit, log: Logger): Promise<Candidate[]> {
   const entries = await listTree(octokit, head.gitRepo, head.sha, '', (path) =>
     log.info(
-      `The tree listing of ${path} was truncated by the API; listing its subtrees one by one.`,
+      `The tree listing of ${safeText(path)} was truncated by the API; listing its subtrees one by one.`,
     ),
   )
   return entries
@@ -214,7 +215,9 @@ async function listChanged(
           }
         }
       } catch (error) {
-        log.info(`Could not list the files of ${after.slice(0, 7)}: ${errorMessage(error)}`)
+        log.info(
+          `Could not list the files of ${after.slice(0, 7)}: ${safeText(errorMessage(error))}`,
+        )
       }
       log.notice(
         'New branch without a usable parent diff: auditing every image at the pushed commit.',

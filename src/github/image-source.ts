@@ -4,6 +4,7 @@ import { isAbsolute, join, normalize, sep } from 'node:path'
 import { request } from 'undici'
 import { errorMessage } from '../shared/errors.js'
 import type { Logger } from '../shared/log.js'
+import { redactUrl, safeText } from '../shared/untrusted.js'
 import { readCappedBody } from '../shared/http-body.js'
 import type { ImageFile, HeadCommit } from './gather.js'
 import { LFS_MEDIA_URL, resolveImageUrl } from './resolve.js'
@@ -52,7 +53,7 @@ export async function readImageBytes(
     return await readBlob(options.octokit, head.gitRepo, image.sha)
   } catch (error) {
     options.log.debug(
-      `Blob ${image.sha} of ${image.path} not readable through the API (${errorMessage(error)}); fetching ${url}.`,
+      `Blob ${image.sha} of ${safeText(image.path)} not readable through the API (${safeText(errorMessage(error))}); fetching ${safeText(redactUrl(url))}.`,
     )
     return download(url, options.timeoutMs)
   }

@@ -1,4 +1,4 @@
-import { getOctokit } from '@actions/github'
+import { GitHub, getOctokitOptions } from '@actions/github/lib/utils'
 import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
 import type { Logger } from '../shared/log.js'
@@ -36,9 +36,10 @@ export function createOctokit(token: string, log: Logger, options: OctokitOption
       )
       return wait
     }
-  return getOctokit(
-    token,
-    {
+  // Not `@actions/github`'s getOctokit: importing that module parses the event file (see readEvent).
+  const WithPlugins = GitHub.plugin(retry, throttling)
+  return new WithPlugins(
+    getOctokitOptions(token, {
       ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
       throttle: {
         onRateLimit: onLimit('rate limit'),
@@ -47,8 +48,6 @@ export function createOctokit(token: string, log: Logger, options: OctokitOption
           ? {}
           : { retryAfterBaseValue: options.retryAfterBaseMs }),
       },
-    },
-    retry,
-    throttling,
+    }),
   )
 }

@@ -1,8 +1,8 @@
-import type { getOctokit } from '@actions/github'
+import type { GitHub } from '@actions/github/lib/utils'
 import type { RepoRef } from '../action/event.js'
 import { httpStatusOf } from '../shared/errors.js'
 
-export type Octokit = ReturnType<typeof getOctokit>
+export type Octokit = InstanceType<typeof GitHub>
 
 export type FileStatus =
   'added' | 'modified' | 'renamed' | 'copied' | 'removed' | 'changed' | 'unchanged'

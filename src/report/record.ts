@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto'
 import { deflateRawSync, inflateRawSync } from 'node:zlib'
 import type { Bodystyle, Detection } from '../detect/types.js'
 
 const RECORD_START = '<!-- animate-anyone-check:record '
 const RECORD_END = ' -->'
-const VERSION = 1
+/** 2: the identity is stored hashed and the record is bound to its scope (repository and PR). */
+const VERSION = 2
 
 /** A verdict the detection gave for one blob; errors are never recorded, so they are retried. */
 export interface RecordedVerdict {
@@ -16,10 +18,20 @@ export interface RecordedVerdict {
   at: number
 }
 
-/** Verdicts by blob sha, valid only for the detector identity (backend, endpoint, model) they came from. */
+/**
+ * Verdicts by blob sha, valid only for the detector identity (backend, endpoint, model) they came
+ * from and the scope they were written for (`owner/repo#pr`, `owner/repo`).
+ */
 export interface VerdictRecord {
+  /** `identityHash(identity)`: the endpoint can hold credentials, so only a hash is ever written. */
   identity: string
+  scope: string
   verdicts: Map<string, RecordedVerdict>
+}
+
+/** A one-way name for a detector identity: equal identities match, nothing of it can be read back. */
+export function identityHash(identity: string): string {
+  return createHash('sha256').update(identity).digest('hex').slice(0, 32)
 }
 
 type Row = [
@@ -55,8 +67,8 @@ export function toDetection(verdict: RecordedVerdict): Detection {
   return detection
 }
 
-function encodeRows(identity: string, rows: Row[]): string {
-  const json = JSON.stringify({ v: VERSION, id: identity, r: rows })
+function encodeRows(record: VerdictRecord, rows: Row[]): string {
+  const json = JSON.stringify({ v: VERSION, id: record.identity, s: record.scope, r: rows })
   return `${RECORD_START}${deflateRawSync(json).toString('base64')}${RECORD_END}`
 }
 
@@ -76,17 +88,17 @@ export function encodeRecord(record: VerdictRecord, maxChars: number): string {
       v.message ?? '',
       v.requestId ?? '',
     ])
-  const full = encodeRows(record.identity, rows)
+  const full = encodeRows(record, rows)
   if (full.length <= maxChars) return full
   // Compressed size grows with the entry count, so the largest count that fits is found by bisection.
   let fits = 0
   let tooMany = rows.length
   while (tooMany - fits > 1) {
     const middle = Math.floor((fits + tooMany) / 2)
-    if (encodeRows(record.identity, rows.slice(0, middle)).length <= maxChars) fits = middle
+    if (encodeRows(record, rows.slice(0, middle)).length <= maxChars) fits = middle
     else tooMany = middle
   }
-  return fits === 0 ? '' : encodeRows(record.identity, rows.slice(0, fits))
+  return fits === 0 ? '' : encodeRows(record, rows.slice(0, fits))
 }
 
 /** Reads the record from a comment body; anything unreadable is no record at all. */
@@ -99,8 +111,13 @@ export function decodeRecord(body: string): VerdictRecord | undefined {
     const json = inflateRawSync(
       Buffer.from(body.slice(start + RECORD_START.length, end), 'base64'),
     ).toString('utf8')
-    const parsed = JSON.parse(json) as { v?: unknown; id?: unknown; r?: unknown }
-    if (parsed.v !== VERSION || typeof parsed.id !== 'string' || !Array.isArray(parsed.r))
+    const parsed = JSON.parse(json) as { v?: unknown; id?: unknown; s?: unknown; r?: unknown }
+    if (
+      parsed.v !== VERSION ||
+      typeof parsed.id !== 'string' ||
+      typeof parsed.s !== 'string' ||
+      !Array.isArray(parsed.r)
+    )
       return undefined
     const verdicts = new Map<string, RecordedVerdict>()
     for (const row of parsed.r as unknown[]) {
@@ -115,7 +132,7 @@ export function decodeRecord(body: string): VerdictRecord | undefined {
       if (typeof requestId === 'string' && requestId !== '') verdict.requestId = requestId
       verdicts.set(sha, verdict)
     }
-    return { identity: parsed.id, verdicts }
+    return { identity: parsed.id, scope: parsed.s, verdicts }
   } catch {
     return undefined
   }
@@ -127,15 +144,20 @@ export function decodeRecord(body: string): VerdictRecord | undefined {
  */
 export class VerdictCache {
   private readonly verdicts: Map<string, RecordedVerdict>
-  /** Whether a previous record was offered but belongs to another backend, endpoint or model. */
+  /** The identity as it is written: hashed. */
+  readonly identity: string
+  /** Whether a previous record was offered but belongs to another detector or another scope. */
   readonly foreign: boolean
 
   constructor(
-    readonly identity: string,
+    identity: string,
+    readonly scope: string,
     previous?: VerdictRecord,
     private readonly now: () => number = Date.now,
   ) {
-    this.foreign = previous !== undefined && previous.identity !== identity
+    this.identity = identityHash(identity)
+    this.foreign =
+      previous !== undefined && (previous.identity !== this.identity || previous.scope !== scope)
     this.verdicts = new Map(previous === undefined || this.foreign ? [] : previous.verdicts)
   }
 
@@ -157,11 +179,11 @@ export class VerdictCache {
   }
 
   toRecord(): VerdictRecord {
-    return { identity: this.identity, verdicts: new Map(this.verdicts) }
+    return { identity: this.identity, scope: this.scope, verdicts: new Map(this.verdicts) }
   }
 
   /** The record as a hidden comment of at most maxChars (oldest entries dropped to fit). */
   encode(maxChars: number): string {
-    return encodeRecord({ identity: this.identity, verdicts: this.verdicts }, maxChars)
+    return encodeRecord(this.toRecord(), maxChars)
   }
 }

@@ -1,4 +1,5 @@
 import type { ImageResult, Counts } from '../detect/results.js'
+import { safeText } from '../shared/untrusted.js'
 import { explain } from './explain.js'
 
 export const COMMENT_MARKER = '<!-- animate-anyone-check -->'
@@ -20,13 +21,18 @@ export interface ReportContext {
   fullListHint: string
 }
 
+/** How a limit is counted: comments by characters, the job summary by UTF-8 bytes (as GitHub does). */
+export type Measure = (text: string) => number
+export const countChars: Measure = (text) => text.length
+export const countBytes: Measure = (text) => Buffer.byteLength(text, 'utf8')
+
 /**
  * Makes text inert in Markdown and HTML: everything but letters, digits, spaces and slashes becomes
  * a numeric character reference, so a file name can neither break a table nor inject markup,
  * links, mentions or issue references.
  */
 export function escapeText(text: string): string {
-  return text.replace(/[^\p{L}\p{N} /]/gu, (char) => `&#${char.codePointAt(0) ?? 0};`)
+  return safeText(text).replace(/[^\p{L}\p{N} /]/gu, (char) => `&#${char.codePointAt(0) ?? 0};`)
 }
 
 function escapeAttribute(text: string): string {
@@ -78,7 +84,18 @@ export function renderReport(
   results: readonly ImageResult[],
   context: ReportContext,
   maxChars: number,
+  measure: Measure = countChars,
 ): string {
+  return renderReportWithOmissions(results, context, maxChars, measure).markdown
+}
+
+/** The report, and how many rows had to be left out to stay within maxChars. */
+export function renderReportWithOmissions(
+  results: readonly ImageResult[],
+  context: ReportContext,
+  maxChars: number,
+  measure: Measure = countChars,
+): { markdown: string; omitted: number } {
   const { counts } = context
   const top = [
     COMMENT_MARKER,
@@ -135,21 +152,25 @@ export function renderReport(
 
   const join = (lines: string[]): string => lines.join('\n')
   const fixedLength =
-    join(top).length +
-    join(footer).length +
-    sections.reduce((sum, s) => sum + join(s.head).length + join(s.tail).length + 4, 0)
+    measure(join(top)) +
+    measure(join(footer)) +
+    sections.reduce((sum, s) => sum + measure(join(s.head)) + measure(join(s.tail)) + 4, 0)
   // Room for the "N more" notes.
   let budget = maxChars - fixedLength - 200 * (sections.length + 1)
   const lines = [...top]
+  let omitted = 0
   for (const section of sections) {
     lines.push(...section.head)
     let shown = 0
     for (const row of section.rows) {
-      if (row.length + 1 > budget) break
-      budget -= row.length + 1
+      // A row that does not fit is left out, and shorter rows after it still get their place.
+      const size = measure(row) + 1
+      if (size > budget) continue
+      budget -= size
       lines.push(row)
       shown++
     }
+    omitted += section.rows.length - shown
     if (shown < section.rows.length) {
       lines.push(
         '',
@@ -159,5 +180,5 @@ export function renderReport(
     lines.push(...section.tail)
   }
   lines.push(...footer)
-  return join(lines)
+  return { markdown: join(lines), omitted }
 }

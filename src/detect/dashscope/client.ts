@@ -4,6 +4,7 @@ import { request, type Dispatcher, type FormData } from 'undici'
 import type { DetectorAuthError } from '../../shared/errors.js'
 import { errorMessage } from '../../shared/errors.js'
 import type { Logger } from '../../shared/log.js'
+import { safeText } from '../../shared/untrusted.js'
 import { readCappedBody } from '../../shared/http-body.js'
 import { backoffDelay, parseRetryAfter, sleep } from './backoff.js'
 import {
@@ -151,7 +152,9 @@ export class DashScopeDetector implements Detector {
       // Throttling is the account's limit, not this request's: every request waits.
       if (outcome.throttled) this.pauseAll(delay)
       this.counters.retries++
-      log.info(`Retrying ${label} in ${delay} ms: ${outcome.error.message ?? ''}`)
+      log.info(
+        `Retrying ${safeText(label)} in ${delay} ms: ${safeText(outcome.error.message ?? '')}`,
+      )
       await sleep(delay, this.stop.signal).catch(() => undefined)
     }
   }

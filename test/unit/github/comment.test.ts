@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { isOwnComment } from '../../../src/github/comment.js'
+import { ACTIONS_BOT_LOGIN, isOwnComment } from '../../../src/github/comment.js'
 import { COMMENT_MARKER } from '../../../src/report/render.js'
 
 describe('isOwnComment', () => {
@@ -8,15 +8,23 @@ describe('isOwnComment', () => {
   const person = { login: 'mallory', type: 'User' }
 
   it('needs the marker', () => {
-    expect(isOwnComment('report', bot, undefined)).toBe(false)
+    expect(isOwnComment('report', bot, ACTIONS_BOT_LOGIN)).toBe(false)
   })
   it('matches the token login when it is known', () => {
     expect(isOwnComment(body, { login: 'ci-user', type: 'User' }, 'ci-user')).toBe(true)
     expect(isOwnComment(body, bot, 'ci-user')).toBe(false)
   })
-  it('accepts only bots when the login cannot be read', () => {
-    expect(isOwnComment(body, bot, undefined)).toBe(true)
-    expect(isOwnComment(body, person, undefined)).toBe(false)
-    expect(isOwnComment(body, null, undefined)).toBe(false)
+  it('trusts exactly github-actions[bot] when the login cannot be read, never any bot', () => {
+    expect(isOwnComment(body, bot, ACTIONS_BOT_LOGIN)).toBe(true)
+    expect(isOwnComment(body, { login: 'other-app[bot]', type: 'Bot' }, ACTIONS_BOT_LOGIN)).toBe(
+      false,
+    )
+    expect(isOwnComment(body, person, ACTIONS_BOT_LOGIN)).toBe(false)
+    expect(isOwnComment(body, null, ACTIONS_BOT_LOGIN)).toBe(false)
+  })
+  it('trusts the configured comment-author, case-insensitively', () => {
+    const app = { login: 'My-App[bot]', type: 'Bot' }
+    expect(isOwnComment(body, app, 'my-app[bot]')).toBe(true)
+    expect(isOwnComment(body, bot, 'my-app[bot]')).toBe(false)
   })
 })

@@ -30,8 +30,17 @@ describe('escapeText', () => {
     )
     expect(escapeText('café 写真')).toBe('café 写真')
   })
-  it('keeps a newline from ending a table row', () => {
-    expect(escapeText('a\nb')).toBe('a&#10;b')
+  it('keeps a newline from ending a table row, and shows it', () => {
+    expect(escapeText('a\nb')).toBe('a&#92;nb')
+  })
+  it('shows bidi overrides instead of letting them reorder a name', () => {
+    const spoof = 'photo\u202egpj.exe'
+    expect(escapeText(spoof)).not.toContain('\u202e')
+    expect(escapeText(spoof)).toBe('photo&#92;u202egpj&#46;exe')
+  })
+  it('caps a field at 500 characters with an ellipsis', () => {
+    const shown = escapeText('x'.repeat(100_000))
+    expect(shown).toBe(`${'x'.repeat(499)}&#8230;`)
   })
 })
 
