@@ -1,8 +1,18 @@
-import { GitHub, getOctokitOptions } from '@actions/github/lib/utils'
+import { Octokit as OctokitCore } from '@octokit/core'
+import { paginateRest } from '@octokit/plugin-paginate-rest'
+import { restEndpointMethods } from '@octokit/plugin-rest-endpoint-methods'
 import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
+import { EnvHttpProxyAgent, fetch } from 'undici'
 import type { Logger } from '../shared/log.js'
-import type { Octokit } from './repo.js'
+
+/**
+ * What `@actions/github` builds, plus retry and throttling. Built here from the Octokit packages
+ * because `@actions/github` parses the event file when imported, which would turn a malformed
+ * event into an uncaught stack trace (see readEvent).
+ */
+const GitHubClient = OctokitCore.plugin(restEndpointMethods, paginateRest, retry, throttling)
+export type Octokit = InstanceType<typeof GitHubClient>
 
 /** Longest wait for a GitHub rate limit to reset; a longer one fails the request instead. */
 export const MAX_RATE_LIMIT_WAIT_SECONDS = 120
@@ -10,16 +20,23 @@ export const MAX_RATE_LIMIT_WAIT_SECONDS = 120
 const RATE_LIMIT_RETRIES = 3
 
 export interface OctokitOptions {
+  /** Default: GITHUB_API_URL, else https://api.github.com (GitHub Enterprise Server sets it). */
+  baseUrl?: string
   /** Multiplier from GitHub's retry-after seconds to milliseconds (tests shorten the waits). */
   retryAfterBaseMs?: number
-  baseUrl?: string
 }
 
 /**
  * The one Octokit of a run: transient errors are retried (plugin-retry), and primary or secondary
- * rate limits are waited out within a bound (plugin-throttling), with a log line saying so.
+ * rate limits are waited out within a bound (plugin-throttling), with a log line saying so. The
+ * runner's proxy settings (HTTPS_PROXY, HTTP_PROXY, NO_PROXY) apply as they do for `@actions/github`.
  */
 export function createOctokit(token: string, log: Logger, options: OctokitOptions = {}): Octokit {
+  const baseUrl = options.baseUrl ?? (process.env.GITHUB_API_URL || 'https://api.github.com')
+  const proxied = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some(
+    (name) => (process.env[name] ?? '') !== '',
+  )
+  const dispatcher = proxied ? new EnvHttpProxyAgent() : undefined
   const onLimit =
     (kind: string) =>
     (
@@ -36,18 +53,23 @@ export function createOctokit(token: string, log: Logger, options: OctokitOption
       )
       return wait
     }
-  // Not `@actions/github`'s getOctokit: importing that module parses the event file (see readEvent).
-  const WithPlugins = GitHub.plugin(retry, throttling)
-  return new WithPlugins(
-    getOctokitOptions(token, {
-      ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
-      throttle: {
-        onRateLimit: onLimit('rate limit'),
-        onSecondaryRateLimit: onLimit('secondary rate limit'),
-        ...(options.retryAfterBaseMs === undefined
-          ? {}
-          : { retryAfterBaseValue: options.retryAfterBaseMs }),
-      },
-    }),
-  )
+  return new GitHubClient({
+    auth: `token ${token}`,
+    baseUrl,
+    userAgent: 'animate-anyone-check',
+    request:
+      dispatcher === undefined
+        ? {}
+        : {
+            fetch: (url: string, init: RequestInit) =>
+              fetch(url, { ...(init as Parameters<typeof fetch>[1]), dispatcher }),
+          },
+    throttle: {
+      onRateLimit: onLimit('rate limit'),
+      onSecondaryRateLimit: onLimit('secondary rate limit'),
+      ...(options.retryAfterBaseMs === undefined
+        ? {}
+        : { retryAfterBaseValue: options.retryAfterBaseMs }),
+    },
+  })
 }

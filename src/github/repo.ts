@@ -1,8 +1,8 @@
-import type { GitHub } from '@actions/github/lib/utils'
+import type { Octokit } from './octokit.js'
 import type { RepoRef } from '../action/event.js'
 import { httpStatusOf } from '../shared/errors.js'
 
-export type Octokit = InstanceType<typeof GitHub>
+export type { Octokit }
 
 export type FileStatus =
   'added' | 'modified' | 'renamed' | 'copied' | 'removed' | 'changed' | 'unchanged'

@@ -56,7 +56,8 @@ export function parseOutputFile(text: string): Record<string, string> {
 
 export interface RunOptions {
   eventName: string
-  payload: object
+  /** The event; a string is written to the event file as it is (a malformed file, say). */
+  payload: object | string
   repository: string
   sha?: string
   ref?: string
@@ -73,7 +74,10 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
     const eventPath = join(dir, 'event.json')
     const outputPath = join(dir, 'output')
     const summaryPath = join(dir, 'summary.md')
-    await writeFile(eventPath, JSON.stringify(options.payload))
+    await writeFile(
+      eventPath,
+      typeof options.payload === 'string' ? options.payload : JSON.stringify(options.payload),
+    )
     await writeFile(outputPath, '')
     await writeFile(summaryPath, '')
     const inputs = { ...(await defaultInputs()), ...options.inputs }

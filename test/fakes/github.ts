@@ -27,6 +27,16 @@ export interface FakePull {
   head: { owner: string; repo: string; sha: string; ref: string }
 }
 
+/** An answer the fake gives instead of the real one, `times` times, to requests that match. */
+export interface FakeFault {
+  method: string
+  path: RegExp
+  times: number
+  status: number
+  headers?: Record<string, string>
+  message: string
+}
+
 export interface LoggedRequest {
   method: string
   path: string
@@ -50,6 +60,8 @@ export class FakeGitHub extends LoopbackServer {
   commentWriteStatus: number | undefined
   /** Login for GET /user; undefined answers 403 as for the GITHUB_TOKEN. */
   tokenLogin: string | undefined
+  /** Scripted failures (rate limits, races), consumed in order. */
+  readonly faults: FakeFault[] = []
   private nextCommentId = 1000
 
   count(method: string, pattern: RegExp): number {
@@ -149,6 +161,16 @@ export class FakeGitHub extends LoopbackServer {
     const path = decodeURIComponent(url.pathname)
     this.requests.push({ method, path, query: url.searchParams })
     const body = method === 'POST' || method === 'PATCH' ? await readBody(req) : Buffer.alloc(0)
+    const fault = this.faults.find((f) => f.times > 0 && f.method === method && f.path.test(path))
+    if (fault !== undefined) {
+      fault.times--
+      return sendJson(
+        res,
+        fault.status,
+        { message: fault.message, documentation_url: 'https://docs.github.com/rest' },
+        fault.headers ?? {},
+      )
+    }
     let match: RegExpExecArray | null
 
     if (method === 'GET' && path === '/user') {
