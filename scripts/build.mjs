@@ -1,7 +1,7 @@
 // Builds dist/: the action (dist/index.js), the CLI (dist/cli.js), and beside them the model and
 // WebAssembly files the local detector loads from disk (ncc bundles code, not these).
 import { execFileSync } from 'node:child_process'
-import { cpSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs'
+import { chmodSync, cpSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 
 const ncc = join('node_modules', '.bin', 'ncc')
@@ -13,7 +13,10 @@ const bundle = (entry, out) =>
 rmSync('dist', { recursive: true, force: true })
 bundle('src/index.ts', 'dist')
 bundle('src/cli/entry.ts', '.build/cli')
-renameSync('.build/cli/index.js', 'dist/cli.js')
+renameSync('.build/cli/index.js', 'dist/cli-main.js')
+// dist/cli.js is the launcher: a Node version check in plain JavaScript, then the bundle.
+cpSync('src/cli/launcher.mjs', 'dist/cli.js')
+chmodSync('dist/cli.js', 0o755)
 rmSync('.build', { recursive: true, force: true })
 // ncc copies the decoders' .wasm it sees referenced; the code is handed the ones in dist/wasm instead.
 for (const file of readdirSync('dist')) if (file.endsWith('.wasm')) rmSync(join('dist', file))

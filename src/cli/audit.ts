@@ -8,7 +8,7 @@ import { renderReport } from '../report/render.js'
 import { detectTargets } from './detect.js'
 import { UsageError, type CliIo } from './io.js'
 import { DETECTION_OPTIONS, cliSettings, flagReader, withFlagNames } from './options.js'
-import { exitStatus } from './report.js'
+import { exitStatus, reportSkipped } from './report.js'
 import { expandTargets } from './targets.js'
 
 /** `aa-check audit DIR`: every image under DIR, as the report the PR comment shows. */
@@ -20,35 +20,32 @@ export async function audit(argv: string[], io: CliIo): Promise<number> {
       ...DETECTION_OPTIONS,
       format: { type: 'string', default: 'markdown' },
       output: { type: 'string' },
-      include: { type: 'string' },
-      exclude: { type: 'string' },
     },
   })
   const [dir, ...extra] = positionals
   if (dir === undefined || extra.length > 0)
-    throw new UsageError('audit takes exactly one directory.')
+    throw new UsageError('audit takes exactly one directory.', 'audit')
   if (values.format !== 'markdown' && values.format !== 'json') {
-    throw new UsageError(`Option --format must be "markdown" or "json"; got "${values.format}".`)
+    throw new UsageError(
+      `Option --format must be "markdown" or "json"; got "${values.format}".`,
+      'audit',
+    )
   }
   if (!(await stat(dir).catch(() => undefined))?.isDirectory()) {
-    throw new UsageError(`Not a directory: ${dir}`)
+    throw new UsageError(`Not a directory: ${dir}`, 'audit')
   }
   const settings = cliSettings(values, io.env, true)
   const policy = withFlagNames(() => {
     const input = inputReaders(flagReader(values))
-    return {
-      include: input.patterns('include'),
-      exclude: input.patterns('exclude'),
-      failOnReject: input.bool('fail-on-reject'),
-      onApiError: input.choice('on-api-error'),
-    }
+    return { failOnReject: input.bool('fail-on-reject'), onApiError: input.choice('on-api-error') }
   })
-  const targets = await expandTargets(
+  const { images, skipped } = await expandTargets(
     [dir],
     settings.timeoutMs,
-    createPathFilter(policy.include, policy.exclude),
+    createPathFilter(settings.include, settings.exclude),
   )
-  const results = await detectTargets(targets, settings, io)
+  reportSkipped(skipped, io)
+  const results = await detectTargets(images, settings, io)
   const counts = countResults(results)
   const report =
     values.format === 'json'

@@ -1,32 +1,37 @@
 import { parseArgs } from 'node:util'
-import { splitPatterns } from '../config/config.js'
-import { DEFAULT_INCLUDE } from '../config/defaults.js'
 import { createPathFilter } from '../github/paths.js'
 import { detectTargets } from './detect.js'
 import { UsageError, type CliIo } from './io.js'
 import { DETECTION_OPTIONS, cliSettings } from './options.js'
-import { countsLine, exitStatus, resultLine } from './report.js'
+import { countsLine, exitStatus, reportSkipped, resultLine } from './report.js'
 import { expandTargets, isUrl } from './targets.js'
 
-/** `aa-check check PATH_OR_URL...`: one line per image, or one JSON array with --json. */
+/** `aa-check check PATH_OR_URL...`: a line per image as it finishes, or one JSON array (--json). */
 export async function check(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
     options: { ...DETECTION_OPTIONS, json: { type: 'boolean', default: false } },
   })
-  if (positionals.length === 0) throw new UsageError('Name at least one image, directory or URL.')
+  if (positionals.length === 0) {
+    throw new UsageError('Name at least one image, directory or URL.', 'check')
+  }
   const needsUpload = positionals.some((operand) => !isUrl(operand))
   const settings = cliSettings(values, io.env, needsUpload)
-  const matches = createPathFilter(splitPatterns(DEFAULT_INCLUDE), [])
-  const targets = await expandTargets(positionals, settings.timeoutMs, matches)
-  if (targets.length === 0) throw new UsageError(`No images found in ${positionals.join(', ')}.`)
-  const results = await detectTargets(targets, settings, io)
-  if (values.json) {
-    io.stdout(`${JSON.stringify(results, null, 2)}\n`)
-  } else {
-    for (const result of results) io.stdout(`${resultLine(result)}\n`)
-    io.stdout(`\n${countsLine(results)}\n`)
+  const { images, skipped } = await expandTargets(
+    positionals,
+    settings.timeoutMs,
+    createPathFilter(settings.include, settings.exclude),
+  )
+  reportSkipped(skipped, io)
+  if (images.length === 0) {
+    throw new UsageError(`No images found in ${positionals.join(', ')}.`, 'check')
   }
+  const stream = values.json
+    ? undefined
+    : (result: Parameters<typeof resultLine>[0]) => io.stdout(`${resultLine(result, io.paint)}\n`)
+  const results = await detectTargets(images, settings, io, stream)
+  if (values.json) io.stdout(`${JSON.stringify(results, null, 2)}\n`)
+  else io.stdout(`\n${io.paint('bold', countsLine(results))}\n`)
   return exitStatus(results)
 }

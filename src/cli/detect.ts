@@ -6,11 +6,15 @@ import { safeLine } from '../shared/untrusted.js'
 import type { CliIo } from './io.js'
 import type { CliSettings } from './options.js'
 
-/** Detects every target through the configured backend, with a progress line on stderr. */
+/**
+ * Detects every target through the configured backend. `onResult` sees each result as it
+ * finishes; a progress line on stderr (redrawn in place on a terminal) stays below them.
+ */
 export async function detectTargets(
   targets: readonly ImageToDetect[],
   settings: CliSettings,
   io: CliIo,
+  onResult?: (result: ImageResult) => void,
 ): Promise<ImageResult[]> {
   const log: Logger = {
     debug: () => undefined,
@@ -21,20 +25,26 @@ export async function detectTargets(
   const detector = createDetector(settings.detector, log)
   let done = 0
   const showProgress = targets.length >= 10
-  const progress = () => {
-    done++
-    if (!showProgress) return
-    if (io.interactive) {
-      const filled = Math.round((30 * done) / targets.length)
-      io.stderr(`\r[${'#'.repeat(filled)}${'.'.repeat(30 - filled)}] ${done}/${targets.length}`)
-    } else if (done % Math.ceil(targets.length / 10) === 0 || done === targets.length) {
-      io.stderr(`[${done}/${targets.length}]\n`)
-    }
+  const progressLine = () => {
+    const filled = Math.round((30 * done) / targets.length)
+    return `[${'#'.repeat(filled)}${'.'.repeat(30 - filled)}] ${done}/${targets.length}`
+  }
+  const clear = () => {
+    if (showProgress && io.interactive) io.stderr(`\r${' '.repeat(progressLine().length)}\r`)
   }
   const { results } = await detectAll(targets, {
     detector,
     requireBodystyle: settings.requireBodystyle,
-    onResult: progress,
+    onResult: (result) => {
+      done++
+      clear()
+      onResult?.(result)
+      if (!showProgress) return
+      if (io.interactive) io.stderr(progressLine())
+      else if (done % Math.ceil(targets.length / 10) === 0 || done === targets.length) {
+        io.stderr(`[${done}/${targets.length}]\n`)
+      }
+    },
   })
   if (showProgress && io.interactive) io.stderr('\n')
   return results

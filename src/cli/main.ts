@@ -1,10 +1,12 @@
+import { styleText } from 'node:util'
 import { ConfigError, FatalDetectorError, errorMessage } from '../shared/errors.js'
 import { safeLine } from '../shared/untrusted.js'
 import { audit } from './audit.js'
 import { check } from './check.js'
 import { UsageError, type CliIo } from './io.js'
 import { serve } from './serve.js'
-import { USAGE } from './usage.js'
+import { COMMAND_HELP, USAGE } from './usage.js'
+import { VERSION } from './version.js'
 
 const COMMANDS: Record<string, (argv: string[], io: CliIo) => Promise<number>> = {
   check,
@@ -12,27 +14,43 @@ const COMMANDS: Record<string, (argv: string[], io: CliIo) => Promise<number>> =
   serve,
 }
 
+const wantsHelp = (argv: readonly string[]) => argv.includes('--help') || argv.includes('-h')
+
 /** `aa-check <command> …`; returns the exit status. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv
+  const run =
+    command !== undefined && Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined
   try {
-    if (
-      command === undefined ||
-      command === '-h' ||
-      command === '--help' ||
-      rest.includes('--help') ||
-      rest.includes('-h')
-    ) {
-      if (command === undefined) throw new UsageError('No command given.')
-      io.stdout(`${USAGE}\n`)
+    if (command === '--version' || command === '-V') {
+      io.stdout(`aa-check ${VERSION}\n`)
       return 0
     }
-    const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined
+    if (command === undefined) {
+      io.stderr(`aa-check: no command given.\n\n${USAGE}\n`)
+      return 2
+    }
+    if (command === '--help' || command === '-h' || command === 'help') {
+      const topic = command === 'help' ? rest[0] : undefined
+      io.stdout(`${(topic !== undefined ? COMMAND_HELP[topic] : undefined) ?? USAGE}\n`)
+      return 0
+    }
     if (run === undefined) throw new UsageError(`Unknown command "${command}".`)
+    if (wantsHelp(rest)) {
+      io.stdout(`${COMMAND_HELP[command] ?? USAGE}\n`)
+      return 0
+    }
     return await run(rest, io)
   } catch (error) {
-    if (error instanceof UsageError || (error instanceof TypeError && 'code' in error)) {
-      io.stderr(`aa-check: ${safeLine(error.message)}\n\n${USAGE}\n`)
+    const usage =
+      error instanceof UsageError ||
+      // parseArgs throws TypeErrors with ERR_PARSE_ARGS_* codes for unknown or malformed options.
+      (error instanceof TypeError && 'code' in error)
+    if (usage) {
+      const topic =
+        error instanceof UsageError ? (error.command ?? (run ? command : undefined)) : command
+      const help = topic === undefined ? 'aa-check --help' : `aa-check ${topic} --help`
+      io.stderr(`aa-check: ${safeLine(error.message)} (see '${help}')\n`)
       return 2
     }
     const known = error instanceof ConfigError || error instanceof FatalDetectorError
@@ -53,6 +71,8 @@ export async function main(): Promise<void> {
     stderr: (text) => process.stderr.write(text),
     env: process.env,
     interactive: process.stderr.isTTY,
+    // styleText checks the stream: colour only on a terminal, and NO_COLOR / FORCE_COLOR win.
+    paint: (style, text) => styleText(style, text, { stream: process.stdout }),
     stopSignal,
   })
 }

@@ -12,6 +12,8 @@ export const DETECTION_OPTIONS = {
   'require-bodystyle': { type: 'string' },
   concurrency: { type: 'string' },
   timeout: { type: 'string' },
+  include: { type: 'string' },
+  exclude: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const
 
@@ -22,6 +24,9 @@ export interface CliSettings {
   detector: DetectorConfig
   requireBodystyle: RequiredBodystyle
   timeoutMs: number
+  /** Which files of a walked directory are images to check. */
+  include: string[]
+  exclude: string[]
 }
 
 /** Reads a flag like the action reads an input: '' when not given. */
@@ -59,6 +64,8 @@ export function cliSettings(
       detector: parseDetectorConfig(read, env, needsUpload),
       requireBodystyle: input.choice('require-bodystyle'),
       timeoutMs: input.number('timeout') * 1000,
+      include: input.patterns('include'),
+      exclude: input.patterns('exclude'),
     }
   })
 }

@@ -1,9 +1,14 @@
-import { safeText } from '../shared/untrusted.js'
 import { countResults, type ImageResult } from '../detect/results.js'
+import { safeText } from '../shared/untrusted.js'
+import type { CliIo } from './io.js'
 
-/** One line per image for a terminal. */
-export function resultLine(result: ImageResult): string {
-  const mark = { pass: 'PASS  ', reject: 'REJECT', error: 'ERROR ' }[result.status]
+/** One line per image for a terminal, coloured by status where colour is wanted. */
+export function resultLine(result: ImageResult, paint: CliIo['paint'] = (_, text) => text): string {
+  const mark = {
+    pass: paint('green', 'PASS  '),
+    reject: paint('red', 'REJECT'),
+    error: paint('yellow', 'ERROR '),
+  }[result.status]
   const detail =
     result.status === 'pass'
       ? `${result.bodystyle ?? ''} body`
@@ -21,4 +26,14 @@ export function exitStatus(results: readonly ImageResult[]): number {
   const counts = countResults(results)
   if (counts.errors > 0) return 2
   return counts.rejected > 0 ? 1 : 0
+}
+
+/** Files a directory walk left out, said once on stderr so nothing is skipped silently. */
+export function reportSkipped(skipped: readonly string[], io: CliIo): void {
+  if (skipped.length === 0) return
+  const shown = skipped.slice(0, 10).map((path) => safeText(path))
+  const more = skipped.length > shown.length ? `, and ${skipped.length - shown.length} more` : ''
+  io.stderr(
+    `Skipped ${skipped.length} file${skipped.length === 1 ? '' : 's'} that --include/--exclude leave out (formats other than JPEG, PNG, BMP and WEBP by default): ${shown.join(', ')}${more}\n`,
+  )
 }

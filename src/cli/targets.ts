@@ -40,19 +40,27 @@ async function fileTarget(file: string, label: string, size: number): Promise<Im
   }
 }
 
+export interface Targets {
+  images: ImageToDetect[]
+  /** Files of walked directories that `matches` left out (not images, or excluded). */
+  skipped: string[]
+}
+
 /**
- * What the user named, as images to detect: URLs as they are, files as named, directories walked
- * for the files `matches` accepts (paths relative to the directory, with `/`).
+ * What the user named, as images to detect: URLs as they are, files as named (whatever their
+ * name: the detector judges the format by content), directories walked for the files `matches`
+ * accepts (paths relative to the directory, with `/`).
  */
 export async function expandTargets(
   operands: readonly string[],
   timeoutMs: number,
   matches: (path: string) => boolean,
-): Promise<ImageToDetect[]> {
-  const targets: ImageToDetect[] = []
+): Promise<Targets> {
+  const images: ImageToDetect[] = []
+  const skipped: string[] = []
   for (const operand of operands) {
     if (isUrl(operand)) {
-      targets.push({
+      images.push({
         path: operand,
         url: operand,
         sha: undefined,
@@ -64,18 +72,22 @@ export async function expandTargets(
     const info = await stat(path).catch(() => undefined)
     if (info === undefined) throw new UsageError(`No such file or directory: ${operand}`)
     if (!info.isDirectory()) {
-      targets.push(await fileTarget(path, operand, info.size))
+      images.push(await fileTarget(path, operand, info.size))
       continue
     }
     const files = (await readdir(path, { recursive: true, withFileTypes: true }))
       .filter((entry) => entry.isFile())
       .map((entry) => join(entry.parentPath, entry.name))
-      .filter((file) => matches(relative(path, file).split('\\').join('/')))
       .sort()
     for (const file of files) {
+      const label = join(operand, relative(path, file))
+      if (!matches(relative(path, file).split('\\').join('/'))) {
+        skipped.push(label)
+        continue
+      }
       const { size } = await stat(file)
-      targets.push(await fileTarget(file, join(operand, relative(path, file)), size))
+      images.push(await fileTarget(file, label, size))
     }
   }
-  return targets
+  return { images, skipped }
 }

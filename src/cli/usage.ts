@@ -1,26 +1,63 @@
 import { INPUT_DEFAULTS, SERVE_DEFAULTS } from '../config/defaults.js'
 
-export const USAGE = `Usage:
-  aa-check check [options] PATH_OR_URL...
-  aa-check audit DIR [--format markdown|json] [--output FILE] [--include GLOBS] [--exclude GLOBS] [options]
-  aa-check serve [--host ${SERVE_DEFAULTS.host}] [--port ${SERVE_DEFAULTS.port}] [--api-key KEY] [--concurrency N] [--queue N] [--allow-private]
-
-check   checks photos with the AnimateAnyone rules; directories are walked for images
-        (${INPUT_DEFAULTS.include}).
-audit   checks every image under DIR (include/exclude as in the action) and writes the report the
-        PR comment shows, as Markdown or JSON.
-serve   answers DashScope's aa-detect API with the embedded detector.
-
-Options of check and audit:
-  --json                          (check) print exactly one JSON array on stdout
+const DETECTION_HELP = `Detection options:
   --backend local|dashscope       default: dashscope when a key is given, else local
   --endpoint URL                  DashScope aa-detect endpoint (or an aa-check serve)
-  --api-key KEY                   DashScope key (default: $DASHSCOPE_API_KEY); with serve, the key
-                                  clients must send
+                                  default: ${INPUT_DEFAULTS.endpoint}
+  --api-key KEY                   DashScope key; prefer the DASHSCOPE_API_KEY environment variable
+                                  (a command line is readable by every local user)
   --model NAME                    default: ${INPUT_DEFAULTS.model}
-  --require-bodystyle any|full|half
-  --concurrency N                 default: ${INPUT_DEFAULTS.concurrency}
-  --timeout SECONDS               default: ${INPUT_DEFAULTS.timeout}
-  -h, --help
+  --require-bodystyle any|full|half   a pass of the other body style is rejected; default: ${INPUT_DEFAULTS['require-bodystyle']}
+  --concurrency N                 images at once; default: ${INPUT_DEFAULTS.concurrency}
+  --timeout SECONDS               per download or request; default: ${INPUT_DEFAULTS.timeout}
+  --include GLOBS                 images to take from walked directories (comma or newline
+                                  separated); default: ${INPUT_DEFAULTS.include}
+  --exclude GLOBS                 paths never to check
+  -h, --help                      this help`
 
-Exit status of check and audit: 0 every image passed, 1 an image was rejected, 2 an error or bad usage.`
+const EXIT = 'Exit status: 0 every image passed, 1 an image was rejected, 2 an error or bad usage.'
+
+export const COMMAND_HELP: Record<string, string> = {
+  check: `Usage: aa-check check [options] PATH_OR_URL...
+
+Checks photos with the AnimateAnyone rules. Directories are walked for images; results are printed
+as each image finishes. Local files go to DashScope through its temporary storage.
+
+  --json                          print exactly one JSON array on stdout instead of lines
+
+${DETECTION_HELP}
+
+${EXIT}`,
+  audit: `Usage: aa-check audit DIR [options]
+
+Checks every image under DIR and writes the report the PR comment shows.
+
+  --format markdown|json          default: markdown
+  --output FILE                   write the report to FILE instead of stdout
+
+${DETECTION_HELP}
+
+${EXIT}`,
+  serve: `Usage: aa-check serve [options]
+
+Answers DashScope's aa-detect API with the embedded detector, so the action or any DashScope
+client can point its endpoint at it.
+
+  --host HOST                     default: ${SERVE_DEFAULTS.host}
+  --port PORT                     default: ${SERVE_DEFAULTS.port} (0: any free port)
+  --api-key KEY                   the key clients must send (Authorization: Bearer KEY)
+  --model NAME                    the model clients must name; default: ${INPUT_DEFAULTS.model}
+  --concurrency N                 detections at once; default: ${SERVE_DEFAULTS.concurrency}
+  --queue N                       requests that may wait; more get 429; default: ${SERVE_DEFAULTS.queue}
+  --allow-private                 also fetch images from private and special-purpose addresses
+  -h, --help                      this help`,
+}
+
+export const USAGE = `Usage: aa-check <command> [options]
+
+Commands:
+  check PATH_OR_URL...   check photos (files, directories, URLs)
+  audit DIR              check every image under DIR; write the PR comment's report
+  serve                  answer DashScope's aa-detect API with the embedded detector
+
+Run 'aa-check <command> --help' for a command's options; 'aa-check --version' for the version.`

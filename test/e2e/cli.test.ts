@@ -1,0 +1,209 @@
+import { spawn } from 'node:child_process'
+import { readFile, mkdtemp, mkdir, rm, writeFile, copyFile } from 'node:fs/promises'
+import { createServer } from 'node:http'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { ROOT } from './harness.js'
+
+const CLI = join(ROOT, 'dist/cli.js')
+const PHOTOS = join(ROOT, 'test/fixtures/photos')
+const nodeAt = (version: string) =>
+  join(ROOT, '.cache/nodes', version, 'node_modules/node/bin/node')
+
+interface CliRun {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+function cli(
+  args: string[],
+  options: { env?: Record<string, string>; node?: string; onStdout?: (text: string) => void } = {},
+): Promise<CliRun> {
+  return new Promise((resolve) => {
+    const child = spawn(options.node ?? process.execPath, [CLI, ...args], {
+      env: { PATH: process.env.PATH ?? '', ...options.env },
+      cwd: ROOT,
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString()
+      options.onStdout?.(stdout)
+    })
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    child.on('close', (code) => resolve({ code, stdout, stderr }))
+  })
+}
+
+const temps: string[] = []
+afterEach(async () => {
+  await Promise.all(temps.splice(0).map((dir) => rm(dir, { recursive: true, force: true })))
+})
+async function tempDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'aa-cli-'))
+  temps.push(dir)
+  return dir
+}
+
+describe('aa-check on every Node it meets', () => {
+  it('runs on the oldest Node it claims (22.19.0)', async () => {
+    const run = await cli(['check', join(PHOTOS, 'full-body.jpg')], { node: nodeAt('22.19.0') })
+    expect(run.stderr).toBe('')
+    expect(run.code).toBe(0)
+    expect(run.stdout).toMatch(/^PASS {3}.*full-body\.jpg {2}full body$/m)
+  })
+
+  it('says in one line that an older Node is too old', async () => {
+    const run = await cli(['--version'], { node: nodeAt('20.19.0') })
+    expect(run.code).toBe(2)
+    expect(run.stdout).toBe('')
+    expect(run.stderr).toBe('aa-check needs Node >= 22.19.0; this is v20.19.0.\n')
+  })
+
+  it('claims the same minimum in package.json', async () => {
+    const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as {
+      engines: { node: string }
+      version: string
+    }
+    expect(pkg.engines.node).toBe('>=22.19.0')
+    expect((await cli(['--version'])).stdout).toBe(`aa-check ${pkg.version}\n`)
+  })
+})
+
+describe('aa-check help and usage', () => {
+  it.each([
+    [
+      'check',
+      [
+        '--json',
+        '--backend',
+        '--endpoint',
+        '--api-key',
+        '--model',
+        '--require-bodystyle',
+        '--concurrency',
+        '--timeout',
+        '--include',
+        '--exclude',
+        '--help',
+      ],
+    ],
+    [
+      'audit',
+      [
+        '--format',
+        '--output',
+        '--backend',
+        '--endpoint',
+        '--api-key',
+        '--include',
+        '--exclude',
+        '--help',
+      ],
+    ],
+    [
+      'serve',
+      [
+        '--host',
+        '--port',
+        '--api-key',
+        '--model',
+        '--concurrency',
+        '--queue',
+        '--allow-private',
+        '--help',
+      ],
+    ],
+  ])('%s --help lists every option', async (command, options) => {
+    const run = await cli([command, '--help'])
+    expect(run.code).toBe(0)
+    for (const option of options) expect(run.stdout).toContain(option)
+  })
+
+  it('prints a usage mistake in one line with a pointer to --help', async () => {
+    const run = await cli(['check', '--require-bodystyle', 'torso', 'x.jpg'])
+    expect(run.code).toBe(2)
+    expect(run.stderr).toBe(
+      `aa-check: Option --require-bodystyle must be one of "any", "full", "half"; got "torso". (see 'aa-check check --help')\n`,
+    )
+  })
+})
+
+describe('aa-check check output', () => {
+  it('colours on a terminal, never with NO_COLOR or into a pipe; FORCE_COLOR forces it', async () => {
+    const photo = join(PHOTOS, 'full-body.jpg')
+    // `script` runs the CLI on a pseudo-terminal, as a person's shell would.
+    const onTerminal = (env: Record<string, string> = {}) =>
+      new Promise<string>((resolve) => {
+        const child = spawn(
+          'script',
+          ['-qec', `"${process.execPath}" "${CLI}" check "${photo}"`, '/dev/null'],
+          { env: { PATH: process.env.PATH ?? '', TERM: 'xterm-256color', ...env } },
+        )
+        let out = ''
+        child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()))
+        child.on('close', () => resolve(out))
+      })
+    expect(await onTerminal()).toContain('\u001b[32mPASS')
+    expect(await onTerminal({ NO_COLOR: '1' })).not.toContain('\u001b[')
+    expect((await cli(['check', photo])).stdout).not.toContain('\u001b[')
+    expect((await cli(['check', photo], { env: { FORCE_COLOR: '1' } })).stdout).toContain(
+      '\u001b[32mPASS',
+    )
+  })
+
+  it('streams each result as it finishes', async () => {
+    // The URL's image is only served once the local file's line has reached stdout.
+    let release: () => void = () => undefined
+    const released = new Promise<void>((resolve) => (release = resolve))
+    const image = await readFile(join(PHOTOS, 'half-body.jpg'))
+    const server = createServer((_req, res) => {
+      void released.then(() => {
+        res.writeHead(200, { 'content-type': 'image/jpeg' })
+        res.end(image)
+      })
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const address = server.address()
+    const port = typeof address === 'object' && address !== null ? address.port : 0
+    try {
+      const run = await cli(
+        ['check', `http://127.0.0.1:${port}/slow.jpg`, join(PHOTOS, 'full-body.jpg')],
+        { onStdout: (text) => text.includes('full-body.jpg') && release() },
+      )
+      expect(run.code).toBe(0)
+      const lines = run.stdout.split('\n')
+      expect(lines.findIndex((l) => l.includes('full-body.jpg'))).toBeLessThan(
+        lines.findIndex((l) => l.includes('slow.jpg')),
+      )
+    } finally {
+      release()
+      server.close()
+    }
+  })
+
+  it('lists the files a directory walk skips, and takes --include/--exclude', async () => {
+    const dir = await tempDir()
+    await mkdir(join(dir, 'keep'))
+    await copyFile(join(PHOTOS, 'full-body.jpg'), join(dir, 'keep/a.jpg'))
+    await copyFile(join(PHOTOS, 'sitting.jpg'), join(dir, 'drop.jpg'))
+    await writeFile(join(dir, 'anim.gif'), 'GIF89a')
+    const run = await cli(['check', dir, '--exclude', 'drop.jpg'])
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain('1 checked: 1 passed')
+    expect(run.stderr).toMatch(/Skipped 2 files .*anim\.gif, .*drop\.jpg/)
+    const only = await cli(['check', dir, '--include', '**/*.gif'])
+    expect(only.code).toBe(1)
+    expect(only.stdout).toMatch(/REJECT .*anim\.gif {2}InvalidURL/)
+  })
+
+  it('shows control characters in file names instead of sending them to the terminal', async () => {
+    const dir = await tempDir()
+    await copyFile(join(PHOTOS, 'full-body.jpg'), join(dir, 'red\u001b[31m\nname.jpg'))
+    const run = await cli(['check', dir])
+    expect(run.stdout).toContain('red\\x1b[31m\\nname.jpg')
+    expect(run.stdout).not.toContain('\u001b[31m')
+  })
+})
