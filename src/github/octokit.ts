@@ -13,6 +13,11 @@ export interface OctokitOptions {
   /** Multiplier from GitHub's retry-after seconds to milliseconds (tests shorten the waits). */
   retryAfterBaseMs?: number
   baseUrl?: string
+  /**
+   * Keys this Octokit's write spacing (1 s between writes, 3 s between comments), which
+   * plugin-throttling otherwise shares across the process; tests give each Octokit its own.
+   */
+  limiterId?: string
 }
 
 /**
@@ -41,6 +46,7 @@ export function createOctokit(token: string, log: Logger, options: OctokitOption
     {
       ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
       throttle: {
+        ...(options.limiterId === undefined ? {} : { id: options.limiterId }),
         onRateLimit: onLimit('rate limit'),
         onSecondaryRateLimit: onLimit('secondary rate limit'),
         ...(options.retryAfterBaseMs === undefined
