@@ -50,16 +50,17 @@ export interface OpenedPull {
 }
 
 /**
- * Opens PR #number (7 by default) on the fake's acme/photos: the head adds `files` on top of a base
- * holding a README. Returns the trigger the action would parse from the event.
+ * Opens PR #number (7 by default) on the fake's acme/photos: the head applies `changes` (null
+ * removes a file) to a base holding `options.base` (a README by default). Returns the trigger the
+ * action would parse from the event.
  */
 export function openPull(
   github: FakeGitHub,
-  files: Record<string, FileSpec>,
-  options: { number?: number; changedFiles?: number } = {},
+  changes: Record<string, FileSpec | null>,
+  options: { number?: number; changedFiles?: number; base?: Record<string, FileSpec> } = {},
 ): OpenedPull {
-  const base = github.git.commit({ 'README.md': '# photos' })
-  const head = github.git.amend(base, files)
+  const base = github.git.commit(options.base ?? { 'README.md': '# photos' })
+  const head = github.git.amend(base, changes)
   return setPull(github, options.number ?? 7, base, head, options.changedFiles)
 }
 
