@@ -24,6 +24,11 @@ export interface OctokitOptions {
   baseUrl?: string
   /** Multiplier from GitHub's retry-after seconds to milliseconds (tests shorten the waits). */
   retryAfterBaseMs?: number
+  /**
+   * Keys this Octokit's write spacing (1 s between writes, 3 s between comments), which
+   * plugin-throttling otherwise shares across the process; tests give each Octokit its own.
+   */
+  limiterId?: string
 }
 
 /**
@@ -65,6 +70,7 @@ export function createOctokit(token: string, log: Logger, options: OctokitOption
               fetch(url, { ...(init as Parameters<typeof fetch>[1]), dispatcher }),
           },
     throttle: {
+      ...(options.limiterId === undefined ? {} : { id: options.limiterId }),
       onRateLimit: onLimit('rate limit'),
       onSecondaryRateLimit: onLimit('secondary rate limit'),
       ...(options.retryAfterBaseMs === undefined

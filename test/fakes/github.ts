@@ -1,10 +1,13 @@
+import { isUtf8 } from 'node:buffer'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { FakeGitStore } from './git.js'
 import { LoopbackServer, readBody, sendJson } from './http.js'
 import {
   commitJson,
   simpleUser,
+  type GitBlob,
   type Commit,
+  type ContentFile,
   type CommitComparison,
   type DiffEntry,
   type GitTree,
@@ -44,6 +47,27 @@ export interface LoggedRequest {
 }
 
 const BOT = { login: 'github-actions[bot]', id: 41898282, type: 'Bot' as const }
+
+/** `application/vnd.github.raw`, `…raw+json`, `…v3.raw`: the bytes themselves instead of JSON. */
+const RAW_MEDIA_TYPE = /application\/vnd\.github(\.v3)?\.raw(\+json)?\b/i
+
+/** Base64 as GitHub writes it in `content`: lines of 60 characters, each ending in a newline. */
+function base64Lines(content: Buffer): string {
+  return (content.toString('base64').match(/.{1,60}/g) ?? []).map((line) => `${line}\n`).join('')
+}
+
+/**
+ * A raw answer as GitHub sends it: `charset=utf-8` on both, text as the raw media type, binary
+ * as application/octet-stream (which Octokit reads as bytes; octokit/request.js#751, #823).
+ */
+function sendRaw(res: ServerResponse, content: Buffer): void {
+  const text = isUtf8(content) && !content.includes(0)
+  res.writeHead(200, {
+    'content-type': `${text ? 'application/vnd.github.raw' : 'application/octet-stream'}; charset=utf-8`,
+    'content-length': String(content.length),
+  })
+  res.end(content)
+}
 
 /**
  * A fake GitHub REST API on 127.0.0.1 with the response shapes of the real one (pagination Link
@@ -287,19 +311,45 @@ export class FakeGitHub extends LoopbackServer {
       (match = /^\/repos\/([^/]+)\/([^/]+)\/git\/blobs\/([0-9a-f]+)$/.exec(path)) &&
       method === 'GET'
     ) {
-      const blob = this.git.blobs.get(match[3] ?? '')
+      const [, owner = '', repo = '', sha = ''] = match
+      const blob = this.git.blobs.get(sha)
       if (blob === undefined) return sendJson(res, 404, { message: 'Not Found' })
-      res.writeHead(200, { 'content-type': 'application/octet-stream' })
-      res.end(blob)
+      if (RAW_MEDIA_TYPE.test(req.headers.accept ?? '')) return sendRaw(res, blob)
+      sendJson(res, 200, {
+        sha,
+        node_id: `B_${sha.slice(0, 10)}`,
+        size: blob.length,
+        url: `${this.url}/repos/${owner}/${repo}/git/blobs/${sha}`,
+        content: base64Lines(blob),
+        encoding: 'base64',
+      } satisfies GitBlob)
       return
     }
 
     if ((match = /^\/repos\/([^/]+)\/([^/]+)\/contents\/(.+)$/.exec(path)) && method === 'GET') {
-      const commit = this.git.commits.get(url.searchParams.get('ref') ?? '')
-      const file = commit?.files.get(match[3] ?? '')
+      const [, owner = '', repo = '', filePath = ''] = match
+      const ref = url.searchParams.get('ref') ?? ''
+      const file = this.git.commits.get(ref)?.files.get(filePath)
       if (file === undefined) return sendJson(res, 404, { message: 'Not Found' })
-      res.writeHead(200, { 'content-type': 'application/octet-stream' })
-      res.end(file.content)
+      if (RAW_MEDIA_TYPE.test(req.headers.accept ?? '')) return sendRaw(res, file.content)
+      const api = `${this.url}/repos/${owner}/${repo}`
+      const html = `https://github.com/${owner}/${repo}/blob/${ref}/${filePath}`
+      const git = `${api}/git/blobs/${file.sha}`
+      const self = `${api}/contents/${filePath}?ref=${ref}`
+      sendJson(res, 200, {
+        type: 'file',
+        encoding: 'base64',
+        size: file.content.length,
+        name: filePath.split('/').pop() ?? filePath,
+        path: filePath,
+        content: base64Lines(file.content),
+        sha: file.sha,
+        url: self,
+        git_url: git,
+        html_url: html,
+        download_url: `https://raw.githubusercontent.com/${owner}/${repo}/${ref}/${filePath}`,
+        _links: { git, html, self },
+      } satisfies ContentFile)
       return
     }
 

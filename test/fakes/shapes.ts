@@ -11,6 +11,8 @@ export type GitTree = Schemas['git-tree']
 export type Commit = Schemas['commit']
 export type CommitComparison = Schemas['commit-comparison']
 export type SimpleUser = Schemas['simple-user']
+export type GitBlob = Schemas['blob']
+export type ContentFile = Schemas['content-file']
 
 export function simpleUser(login: string, id: number, type: 'Bot' | 'User'): SimpleUser {
   const url = `https://api.github.com/users/${encodeURIComponent(login)}`
