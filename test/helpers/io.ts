@@ -89,6 +89,8 @@ export class RecordingCliIo implements CliIo {
     this.err += text
   }
   readonly stopSignal = (): Promise<string> => this.stopped
+  /** Marks painted text as `<style>text</style>`, so tests see where colour would go. */
+  readonly paint = (style: string, text: string): string => `<${style}>${text}</${style}>`
 
   stop(signal = 'SIGTERM'): void {
     this.resolveStop(signal)

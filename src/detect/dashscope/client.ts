@@ -112,8 +112,13 @@ export class DashScopeDetector implements Detector {
     for (let attemptIndex = 0; ; attemptIndex++) {
       this.throwIfStopped()
       const run = async (): Promise<AttemptOutcome<T>> => {
+        // A request queued behind an auth failure must not go out: the queue starts the next one
+        // as soon as a slot frees, before the failed call's caller has stopped the run.
+        this.throwIfStopped()
         this.counters.requests++
-        return attempt(this.attemptSignal())
+        const outcome = await attempt(this.attemptSignal())
+        if (outcome.kind === 'fatal') this.halt(outcome.error)
+        return outcome
       }
       let outcome: AttemptOutcome<T>
       try {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { FormData } from 'undici'
 import { readJobBytes } from '../read-bytes.js'
 import { asObject, asString, parseJsonObject, type JsonObject } from '../../shared/json.js'
@@ -73,7 +74,10 @@ export class DashScopeUploader {
     const policy = await this.currentPolicy()
     if ('status' in policy) return policy
     const extension = EXTENSIONS[job.path.split('.').pop()?.toLowerCase() ?? ''] ?? 'bin'
-    const key = `${policy.uploadDir}/${job.sha}.${extension}`
+    // Named by content: the blob sha when known, else a hash of the bytes (URL targets), so two
+    // images never share a storage key.
+    const name = job.sha !== '' ? job.sha : createHash('sha256').update(bytes).digest('hex')
+    const key = `${policy.uploadDir}/${name}.${extension}`
     const uploaded = await this.options.send(
       `upload of ${job.path}`,
       async (signal) => {

@@ -126,7 +126,7 @@ describe('runCheck + publish on a pull request', () => {
     const { io } = await runAndPublish(trigger, other)
     expect(other.jobs).toHaveLength(1)
     expect(io.messages('info')).toContain(
-      'The previous verdicts came from another backend, endpoint or model: checking every image again.',
+      'The previous verdicts came from another backend, endpoint, model or pull request: checking every image again.',
     )
   })
 
@@ -169,7 +169,9 @@ describe('runCheck + publish on a pull request', () => {
     const { io } = await runAndPublish(trigger, new StubDetector({ 'a.jpg': twoPeople }))
     expect(commentsOn(7)).toHaveLength(0)
     expect(io.messages('warning')).toEqual([
-      'Could not comment on #7: the token may not write here (pull requests from forks get a read-only token). The full report is in the job summary.',
+      expect.stringMatching(
+        /^Could not comment on #7: the token may not write here: HTTP 403 .*\(pull requests from forks get a read-only token; see "Permissions" in the README\)\. The full report is in the job summary\.$/,
+      ),
     ])
     expect(io.outputObject()).toMatchObject({ rejected: '1' })
   })
