@@ -1,7 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { FakeGitHub } from '../fakes/github.js'
 import { listen } from '../fakes/http.js'
 import { ROOT, openPull, runAction } from './harness.js'
@@ -16,19 +16,23 @@ interface Served {
   exit: Promise<number | null>
 }
 
-/** Starts `node dist/cli.js serve` on a free port and waits for its "listening" line. */
-async function startServe(args: string[]): Promise<Served> {
+const running: Served[] = []
+
+/**
+ * Starts `node dist/cli.js serve` on a free port and waits for its "listening" line; every test
+ * starts its own, and it is stopped after the test.
+ */
+async function startServe(args: string[], env: Record<string, string> = {}): Promise<Served> {
   const child = spawn(
     process.execPath,
     [join(ROOT, 'dist/cli.js'), 'serve', '--port', '0', ...args],
-    {
-      env: { PATH: process.env.PATH ?? '' },
-    },
+    { env: { PATH: process.env.PATH ?? '', ...env } },
   )
   let stderr = ''
   const exit = new Promise<number | null>((resolve) => child.on('close', resolve))
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`serve did not start:\n${stderr}`)), 20_000)
+    void exit.then(() => reject(new Error(`serve exited:\n${stderr}`)))
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString()
       const match = /listening on (http:\/\/[^/\s]+)/.exec(stderr)
@@ -38,21 +42,48 @@ async function startServe(args: string[]): Promise<Served> {
       }
     })
   })
-  return { child, url, log: () => stderr, exit }
+  const served = { child, url, log: () => stderr, exit }
+  running.push(served)
+  return served
 }
 
+afterEach(async () => {
+  for (const served of running.splice(0)) {
+    served.child.kill('SIGTERM')
+    await served.exit
+  }
+})
+
+/** Runs `node dist/cli.js ARGS` to its end. */
+function cli(args: string[]) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, [join(ROOT, 'dist/cli.js'), ...args], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '' },
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    child.on('close', (code) => resolve({ code, stdout, stderr }))
+  })
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** Images by URL, also slow (1.5 s) and behind a redirect. */
 let photos: Awaited<ReturnType<typeof listen>>
-let served: Served
 
 beforeAll(async () => {
   photos = await listen(async (req, res) => {
-    const [, kind = '', name = ''] = /^\/(photos|slow|redirect)\/(.+)$/.exec(req.url ?? '') ?? []
+    const path = req.url ?? ''
+    const [, kind = '', name = ''] = /^\/(photos|slow|redirect)\/(.+)$/.exec(path) ?? []
     if (kind === 'redirect') {
       res.writeHead(302, { location: `/photos/${name}` })
       res.end()
       return
     }
-    if (kind === 'slow') await new Promise((r) => setTimeout(r, 1500))
+    if (kind === 'slow') await sleep(1500)
     try {
       const bytes = await readFile(join(ROOT, 'test/fixtures/photos', name))
       res.writeHead(200, { 'content-type': 'image/jpeg' })
@@ -62,20 +93,9 @@ beforeAll(async () => {
       res.end()
     }
   })
-  served = await startServe([
-    '--allow-private',
-    '--api-key',
-    KEY,
-    '--concurrency',
-    '1',
-    '--queue',
-    '1',
-  ])
-}, 30_000)
+})
 
 afterAll(async () => {
-  served.child.kill('SIGTERM')
-  await served.exit
   await photos.close()
 })
 
@@ -98,6 +118,7 @@ const detectBody = (imageUrl: string) => ({
 
 describe('aa-check serve', () => {
   it('answers in the DashScope shapes', async () => {
+    const served = await startServe(['--allow-private', '--api-key', KEY])
     const health = await fetch(`${served.url}/healthz`)
     expect(health.status).toBe(200)
     const passed = await post(served.url, detectBody(`${photos.url}/photos/full-body.jpg`))
@@ -114,6 +135,7 @@ describe('aa-check serve', () => {
   })
 
   it('validates the key and the body', async () => {
+    const served = await startServe(['--allow-private', '--api-key', KEY])
     expect(
       await post(served.url, detectBody(`${photos.url}/photos/full-body.jpg`), null),
     ).toMatchObject({ status: 401, json: { code: 'InvalidApiKey' } })
@@ -137,9 +159,10 @@ describe('aa-check serve', () => {
   })
 
   it('answers 429 Throttling beyond --concurrency and --queue', async () => {
+    const served = await startServe(['--allow-private', '--concurrency', '1', '--queue', '1'])
     const answers = await Promise.all(
       Array.from({ length: 5 }, () =>
-        post(served.url, detectBody(`${photos.url}/slow/half-body.jpg`)),
+        post(served.url, detectBody(`${photos.url}/slow/half-body.jpg`), null),
       ),
     )
     const statuses = answers.map((a) => a.status).sort()
@@ -148,41 +171,45 @@ describe('aa-check serve', () => {
     expect(answers.find((a) => a.status === 429)?.json.code).toBe('Throttling')
   })
 
-  it('logs one line per request, without the key', () => {
+  it('logs one line per request, without the key', async () => {
+    const served = await startServe(['--allow-private', '--api-key', KEY])
+    await post(served.url, detectBody(`${photos.url}/photos/full-body.jpg`))
+    await post(served.url, detectBody(`${photos.url}/photos/full-body.jpg`), 'sk-wrong')
+    await post(served.url, { model: 'other' })
+    await (await fetch(`${served.url}/nowhere`)).arrayBuffer()
+    await sleep(100)
     const lines = served
       .log()
       .split('\n')
-      .filter((l) => / POST /.test(l))
-    expect(lines.length).toBeGreaterThan(5)
+      .filter((l) => / (POST|GET) /.test(l))
+    expect(lines).toHaveLength(4)
     expect(served.log()).not.toContain(KEY)
     expect(lines[0]).toMatch(
-      /^\S+Z POST \/api\/v1\/services\/aigc\/image2video\/aa-detect \d{3} \d+ms/,
+      /^\S+Z POST \/api\/v1\/services\/aigc\/image2video\/aa-detect 200 \d+ms request_id=[0-9a-f-]{36}$/,
     )
+    expect(lines[1]).toMatch(/ POST \S+ 401 \d+ms InvalidApiKey request_id=/)
+    expect(lines[2]).toMatch(/ POST \S+ 400 \d+ms InvalidParameter request_id=/)
+    expect(lines[3]).toMatch(/ GET \/nowhere 404 \d+ms NotFound request_id=/)
   })
 
   it('refuses loopback, private and metadata addresses without --allow-private', async () => {
     const strict = await startServe([])
-    try {
-      for (const url of [
-        `${photos.url}/photos/full-body.jpg`,
-        'http://169.254.169.254/latest/meta-data/',
-        'http://10.0.0.1/a.jpg',
-        'http://[::1]/a.jpg',
-        'http://localhost/a.jpg',
-      ]) {
-        const answer = await post(strict.url, detectBody(url), null)
-        expect(answer, url).toMatchObject({ status: 400, json: { code: 'InvalidURL' } })
-      }
-    } finally {
-      strict.child.kill('SIGTERM')
-      await strict.exit
+    for (const url of [
+      `${photos.url}/photos/full-body.jpg`,
+      'http://169.254.169.254/latest/meta-data/',
+      'http://10.0.0.1/a.jpg',
+      'http://[::1]/a.jpg',
+      'http://localhost/a.jpg',
+    ]) {
+      const answer = await post(strict.url, detectBody(url), null)
+      expect(answer, url).toMatchObject({ status: 400, json: { code: 'InvalidURL' } })
     }
   })
 
   it('finishes requests in flight on SIGTERM, then exits 0', async () => {
     const extra = await startServe(['--allow-private'])
     const pending = post(extra.url, detectBody(`${photos.url}/slow/full-body.jpg`), null)
-    await new Promise((r) => setTimeout(r, 300))
+    await sleep(300)
     extra.child.kill('SIGTERM')
     expect(await pending).toMatchObject({ status: 200 })
     expect(await extra.exit).toBe(0)
@@ -190,6 +217,7 @@ describe('aa-check serve', () => {
   })
 
   it('serves the action unchanged: action → serve → photo server', async () => {
+    const served = await startServe(['--allow-private', '--api-key', KEY])
     const github = await new FakeGitHub().start()
     try {
       const { payload } = openPull(github, {
@@ -226,20 +254,6 @@ describe('aa-check serve', () => {
 })
 
 describe('aa-check audit', () => {
-  function cli(args: string[]) {
-    return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [join(ROOT, 'dist/cli.js'), ...args], {
-        cwd: ROOT,
-        env: { PATH: process.env.PATH ?? '' },
-      })
-      let stdout = ''
-      let stderr = ''
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-      child.on('close', (code) => resolve({ code, stdout, stderr }))
-    })
-  }
-
   it('writes the PR comment report for a folder', async () => {
     const run = await cli(['audit', 'test/fixtures/photos', '--exclude', '**/*.webp'])
     expect(run.code).toBe(1)
