@@ -1,42 +1,20 @@
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns'
-import { BlockList, isIP } from 'node:net'
+import type { LookupAddress, LookupAllOptions } from 'node:dns'
+import { lookup as dnsLookup } from 'node:dns/promises'
 import { Agent, request } from 'undici'
 import { BodyTooLargeError, readCappedBody } from '../shared/http-body.js'
+import { isSpecialAddress, specialBlockOf } from './special-addresses.js'
 
-/** Loopback, private, link-local (cloud metadata), multicast and other non-public ranges. */
-const BLOCKED = new BlockList()
-for (const [network, prefix] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15],
-  ['224.0.0.0', 4],
-  ['240.0.0.0', 4],
-] as const) {
-  BLOCKED.addSubnet(network, prefix, 'ipv4')
-}
-for (const [network, prefix] of [
-  ['::', 128],
-  ['::1', 128],
-  ['64:ff9b::', 96],
-  ['fc00::', 7],
-  ['fe80::', 10],
-  ['ff00::', 8],
-] as const) {
-  BLOCKED.addSubnet(network, prefix, 'ipv6')
-}
-
+/** An IP address in an IANA special-purpose block: loopback, private, link-local (cloud metadata)… */
 export function isPrivateAddress(address: string): boolean {
-  const family = isIP(address)
-  if (family === 0) return false
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1]
-  if (mapped !== undefined) return BLOCKED.check(mapped, 'ipv4')
-  return BLOCKED.check(address, family === 4 ? 'ipv4' : 'ipv6')
+  return isSpecialAddress(address)
+}
+
+const ALLOW_HINT =
+  'aa-check serve refuses private and special-purpose addresses unless started with --allow-private'
+
+function describeBlock(address: string): string {
+  const block = specialBlockOf(address)
+  return block === undefined ? address : `${address}: ${block.name}, ${block.rfc}`
 }
 
 /** Why an image could not be fetched; `code` is the DashScope code to answer with. */
@@ -55,6 +33,8 @@ export interface SafeFetchOptions {
   timeoutMs: number
   maxBytes: number
   maxRedirects: number
+  /** Name resolution; the system's by default. */
+  lookup?: (hostname: string, options: LookupAllOptions) => Promise<LookupAddress[]>
 }
 
 type LookupCallback = (
@@ -72,25 +52,25 @@ export class SafeFetcher {
   private readonly agent: Agent
 
   constructor(private readonly options: SafeFetchOptions) {
+    const lookup = options.lookup ?? dnsLookup
     const guardedLookup = (hostname: string, lookupOptions: object, callback: LookupCallback) => {
-      dnsLookup(hostname, { ...lookupOptions, all: true }, (error, addresses) => {
-        if (error) {
-          callback(error, [])
-          return
-        }
-        const refused = options.allowPrivate
-          ? undefined
-          : addresses.find((entry) => isPrivateAddress(entry.address))
-        if (refused !== undefined) {
-          const reason = `${hostname} resolves to a private address (${refused.address})`
-          callback(
-            Object.assign(new FetchRefused(reason, 'InvalidURL'), { code: 'InvalidURL' }),
-            [],
-          )
-          return
-        }
-        callback(null, addresses)
-      })
+      lookup(hostname, { ...lookupOptions, all: true }).then(
+        (addresses) => {
+          const refused = options.allowPrivate
+            ? undefined
+            : addresses.find((entry) => isPrivateAddress(entry.address))
+          if (refused !== undefined) {
+            const reason = `${hostname} resolves to a private address (${describeBlock(refused.address)}); ${ALLOW_HINT}`
+            callback(
+              Object.assign(new FetchRefused(reason, 'InvalidURL'), { code: 'InvalidURL' }),
+              [],
+            )
+            return
+          }
+          callback(null, addresses)
+        },
+        (error: unknown) => callback(error as NodeJS.ErrnoException, []),
+      )
     }
     this.agent = new Agent({ connect: { lookup: guardedLookup }, connections: 16 })
   }
@@ -102,7 +82,11 @@ export class SafeFetcher {
     for (let redirects = 0; ; redirects++) {
       const host = url.hostname.replace(/^\[|\]$/g, '')
       if (!allowPrivate && (isPrivateAddress(host) || host === 'localhost')) {
-        throw new FetchRefused(`${url.host} is a private address`, 'InvalidURL')
+        const block = host === 'localhost' ? '' : ` (${describeBlock(host)})`
+        throw new FetchRefused(
+          `${url.host} is a private address${block}; ${ALLOW_HINT}`,
+          'InvalidURL',
+        )
       }
       let response
       try {

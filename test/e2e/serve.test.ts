@@ -198,11 +198,26 @@ describe('aa-check serve', () => {
       `${photos.url}/photos/full-body.jpg`,
       'http://169.254.169.254/latest/meta-data/',
       'http://10.0.0.1/a.jpg',
+      'http://192.0.2.1/a.jpg',
+      'http://198.18.0.1/a.jpg',
       'http://[::1]/a.jpg',
+      'http://[::ffff:a00:1]/a.jpg',
+      'http://[::ffff:127.0.0.1]/a.jpg',
+      'http://[::10.0.0.1]/a.jpg',
+      'http://[2002:a00:1::]/a.jpg',
+      'http://[fec0::1]/a.jpg',
       'http://localhost/a.jpg',
     ]) {
       const answer = await post(strict.url, detectBody(url), null)
-      expect(answer, url).toMatchObject({ status: 400, json: { code: 'InvalidURL' } })
+      expect(answer, url).toMatchObject({
+        status: 400,
+        json: {
+          code: 'InvalidURL',
+          message: expect.stringMatching(
+            /is a private address.*; aa-check serve refuses private and special-purpose addresses unless started with --allow-private$/,
+          ) as unknown,
+        },
+      })
     }
   })
 
