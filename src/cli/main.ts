@@ -30,7 +30,8 @@ import { UsageError, type CliIo } from './io.js'
 const USAGE = `Usage:
   aa-check check [options] PATH_OR_URL...
   aa-check audit DIR [--format markdown|json] [--output FILE] [--include GLOBS] [--exclude GLOBS] [options]
-  aa-check serve [--host 127.0.0.1] [--port 8080] [--api-key KEY] [--concurrency N] [--queue N] [--allow-private]
+  aa-check serve [--host 127.0.0.1] [--port 8080] [--api-key KEY] [--concurrency N] [--queue N]
+                 [--downloads N] [--download-queue N] [--fetch-timeout SECONDS] [--allow-private]
 
 check   checks photos with the AnimateAnyone rules; directories are walked for images
         (${DEFAULT_INCLUDE}).

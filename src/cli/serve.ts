@@ -16,6 +16,9 @@ export async function serve(argv: string[], io: CliIo): Promise<number> {
       model: { type: 'string', default: DEFAULT_MODEL },
       concurrency: { type: 'string', default: '1' },
       queue: { type: 'string', default: '16' },
+      downloads: { type: 'string', default: '8' },
+      'download-queue': { type: 'string', default: '32' },
+      'fetch-timeout': { type: 'string', default: '10' },
       'allow-private': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -31,6 +34,12 @@ export async function serve(argv: string[], io: CliIo): Promise<number> {
     }
     return value
   }
+  const fetchTimeout = Number(values['fetch-timeout'])
+  if (!(fetchTimeout >= 0.1 && fetchTimeout <= 600)) {
+    throw new UsageError(
+      `Option --fetch-timeout must be a number of seconds from 0.1 to 600; got "${values['fetch-timeout']}".`,
+    )
+  }
   const port = integer('port', values.port, 0, 65535)
   const detector = new LocalDetector()
   await detector.load()
@@ -40,8 +49,10 @@ export async function serve(argv: string[], io: CliIo): Promise<number> {
     model: values.model,
     concurrency: integer('concurrency', values.concurrency, 1, 64),
     queue: integer('queue', values.queue, 0, 10_000),
+    downloads: integer('downloads', values.downloads, 1, 256),
+    downloadQueue: integer('download-queue', values['download-queue'], 0, 10_000),
     allowPrivate: values['allow-private'],
-    fetchTimeoutMs: 10_000,
+    fetchTimeoutMs: Math.round(fetchTimeout * 1000),
     maxImageBytes: 5 * 1024 * 1024,
     log: (entry) => io.stderr(`${entry}\n`),
   })

@@ -20,9 +20,14 @@ export interface ServeOptions {
   model: string
   /** Detections at once. */
   concurrency: number
-  /** Requests allowed to wait; beyond that, 429 Throttling. */
+  /** Downloaded images allowed to wait for a detection; beyond that, 429 Throttling. */
   queue: number
+  /** Image downloads at once, apart from the detections so a slow image host holds no detection. */
+  downloads: number
+  /** Requests allowed to wait for a download; beyond that, 429 Throttling. */
+  downloadQueue: number
   allowPrivate: boolean
+  /** Deadline of one whole download. */
   fetchTimeoutMs: number
   maxImageBytes: number
   /** One line per request, never with secrets. */
@@ -50,12 +55,15 @@ export function createDetectionServer(options: ServeOptions): {
   close: () => Promise<void>
 } {
   const work = new PQueue({ concurrency: options.concurrency })
+  const downloads = new PQueue({ concurrency: options.downloads })
   const fetcher = new SafeFetcher({
     allowPrivate: options.allowPrivate,
     timeoutMs: options.fetchTimeoutMs,
     maxBytes: options.maxImageBytes,
     maxRedirects: 3,
+    connections: options.downloads,
   })
+  const inFlight = new Set<Promise<void>>()
   const expectedKey =
     options.apiKey === undefined ? undefined : Buffer.from(`Bearer ${options.apiKey}`)
 
@@ -63,6 +71,25 @@ export function createDetectionServer(options: ServeOptions): {
     if (expectedKey === undefined) return true
     const given = Buffer.from(req.headers.authorization ?? '')
     return given.length === expectedKey.length && timingSafeEqual(given, expectedKey)
+  }
+  const full = (queue: PQueue, concurrency: number, waiting: number) =>
+    queue.pending >= concurrency && queue.size >= waiting
+  const detectionsFull = () => full(work, options.concurrency, options.queue)
+  const throttled = (requestId: string) =>
+    error(429, 'Throttling', 'Too many requests in flight; retry later.', requestId)
+
+  /** The image's bytes from its URL, or the answer that ends the request. */
+  async function imageBytes(imageUrl: string, requestId: string): Promise<Uint8Array | Answer> {
+    // Checked before downloading too, so a full server does not fetch an image it will refuse.
+    if (detectionsFull() || full(downloads, options.downloads, options.downloadQueue)) {
+      return throttled(requestId)
+    }
+    try {
+      return await downloads.add(() => fetcher.fetch(imageUrl))
+    } catch (cause) {
+      if (cause instanceof FetchRefused) return error(400, cause.code, cause.message, requestId)
+      throw cause
+    }
   }
 
   async function detect(req: IncomingMessage, requestId: string): Promise<Answer> {
@@ -86,17 +113,14 @@ export function createDetectionServer(options: ServeOptions): {
     if (typeof imageUrl !== 'string' || imageUrl === '') {
       return error(400, 'InvalidParameter', 'input.image_url is required.', requestId)
     }
-    if (work.size >= options.queue && work.pending >= options.concurrency) {
-      return error(429, 'Throttling', 'Too many requests in flight; retry later.', requestId)
-    }
+    const bytes = await imageBytes(imageUrl, requestId)
+    if (!(bytes instanceof Uint8Array)) return bytes
+    // Detection slots and their queue hold downloaded bytes only, so their bound is a memory bound.
+    if (detectionsFull()) return throttled(requestId)
     return work.add(async (): Promise<Answer> => {
-      let bytes: Uint8Array
-      try {
-        bytes = await fetcher.fetch(imageUrl)
-      } catch (cause) {
-        if (cause instanceof FetchRefused) return error(400, cause.code, cause.message, requestId)
-        throw cause
-      }
+      // A detector may hold the event loop for a whole image, and the queue starts the next one
+      // at once: let waiting I/O (downloads, deadlines, new requests, 429s) in between.
+      await new Promise((resolve) => setImmediate(resolve))
       const { detection } = await options.detector.analyse(bytes)
       if (detection.status === 'pass') {
         return {
@@ -127,7 +151,16 @@ export function createDetectionServer(options: ServeOptions): {
     let answer: Answer
     try {
       if (req.method === 'GET' && path === '/healthz') {
-        answer = { status: 200, body: { status: 'ok', inFlight: work.pending, waiting: work.size } }
+        answer = {
+          status: 200,
+          body: {
+            status: 'ok',
+            inFlight: work.pending,
+            waiting: work.size,
+            downloading: downloads.pending,
+            downloadsWaiting: downloads.size,
+          },
+        }
       } else if (path === DETECT_PATH && req.method === 'POST') {
         answer = await detect(req, requestId)
       } else if (path === DETECT_PATH) {
@@ -146,14 +179,20 @@ export function createDetectionServer(options: ServeOptions): {
     )
   }
 
-  const server = createServer((req, res) => void handle(req, res))
+  const server = createServer((req, res) => {
+    const handled = handle(req, res)
+    inFlight.add(handled)
+    void handled.finally(() => inFlight.delete(handled))
+  })
   return {
     server,
     /** Stops accepting connections, lets in-flight requests finish, then releases everything. */
     close: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()))
       server.closeIdleConnections()
-      await work.onIdle()
+      await Promise.allSettled([...inFlight])
+      // Connections that carried those requests are idle now; keep-alive would hold them open.
+      server.closeIdleConnections()
       await closed
       await fetcher.close()
     },

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { FetchRefused, SafeFetcher, isPrivateAddress } from '../../../src/serve/safe-fetch.js'
+import { listen } from '../../fakes/http.js'
 
 describe('isPrivateAddress', () => {
   it.each([
@@ -55,6 +56,7 @@ describe('SafeFetcher', () => {
       timeoutMs: 5000,
       maxBytes: 1024,
       maxRedirects: 3,
+      connections: 4,
       ...options,
     })
     closers.push(() => made.close())
@@ -89,4 +91,33 @@ describe('SafeFetcher', () => {
       expect(refused.message).toMatch(/is a private address.*unless started with --allow-private$/)
     },
   )
+
+  it('cuts a server that trickles bytes at the deadline, not at an idle timeout', async () => {
+    const server = await listen((_req, res) => {
+      res.writeHead(200, { 'content-type': 'image/jpeg' })
+      const timer = setInterval(() => res.write('x'), 20)
+      res.on('close', () => clearInterval(timer))
+    })
+    closers.push(server.close)
+    const started = performance.now()
+    const refused = await refusal(
+      fetcher({ allowPrivate: true, timeoutMs: 400 }).fetch(`${server.url}/a.jpg`),
+    )
+    const elapsed = performance.now() - started
+    expect(refused.code).toBe('InvalidURL')
+    expect(refused.message).toContain('did not finish within 0.4 s')
+    expect(elapsed).toBeGreaterThanOrEqual(390)
+    expect(elapsed).toBeLessThan(1500)
+  })
+
+  it('stops reading at the byte cap', async () => {
+    const server = await listen((_req, res) => {
+      res.writeHead(200, { 'content-type': 'image/jpeg' })
+      const timer = setInterval(() => res.write(Buffer.alloc(256)), 5)
+      res.on('close', () => clearInterval(timer))
+    })
+    closers.push(server.close)
+    const refused = await refusal(fetcher({ allowPrivate: true }).fetch(`${server.url}/a.jpg`))
+    expect(refused.code).toBe('InvalidFile.Size')
+  })
 })
