@@ -7,6 +7,12 @@ import { FetchRefused, SafeFetcher } from './safe-fetch.js'
 
 export const DETECT_PATH = '/api/v1/services/aigc/image2video/aa-detect'
 const MAX_BODY_BYTES = 64 * 1024
+/**
+ * After a 413, how much more of the body is read and dropped: a client still sending when the
+ * connection closed would see a broken pipe instead of the answer.
+ */
+const DISCARD_BYTES = 16 * 1024 * 1024
+const DISCARD_MS = 10_000
 
 /** What the server needs of a detector: a verdict for an image's bytes. */
 export interface BytesDetector {
@@ -38,12 +44,28 @@ interface Answer {
   status: number
   body: Record<string, unknown>
   code?: string
+  /** The request body was refused unread: discard the rest before the connection is reused. */
+  unread?: true
 }
 
 const error = (status: number, code: string, message: string, requestId: string): Answer => ({
   status,
   code,
   body: { code, message, request_id: requestId },
+})
+
+class BodyTooLarge extends Error {
+  override name = 'BodyTooLarge'
+}
+
+const tooLarge = (maxBytes: number, requestId: string): Answer => ({
+  ...error(
+    413,
+    'RequestTooLarge',
+    `The request body is larger than ${formatBytes(maxBytes)}.`,
+    requestId,
+  ),
+  unread: true,
 })
 
 /**
@@ -94,9 +116,24 @@ export function createDetectionServer(options: ServeOptions): {
 
   async function detect(req: IncomingMessage, requestId: string): Promise<Answer> {
     if (!authorized(req)) return error(401, 'InvalidApiKey', 'Invalid API-key provided.', requestId)
+    if (!/^application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i.test(req.headers['content-type'] ?? '')) {
+      return error(
+        400,
+        'InvalidParameter',
+        `Content-Type must be application/json, not "${req.headers['content-type'] ?? ''}".`,
+        requestId,
+      )
+    }
+    let text: string
+    try {
+      text = (await readBody(req, MAX_BODY_BYTES)).toString('utf8')
+    } catch (cause) {
+      if (cause instanceof BodyTooLarge) return tooLarge(MAX_BODY_BYTES, requestId)
+      throw cause
+    }
     let body: unknown
     try {
-      body = JSON.parse((await readBody(req)).toString('utf8'))
+      body = JSON.parse(text)
     } catch (cause) {
       return error(
         400,
@@ -171,7 +208,10 @@ export function createDetectionServer(options: ServeOptions): {
     } catch (cause) {
       answer = error(500, 'InternalError', errorMessage(cause), requestId)
     }
-    res.writeHead(answer.status, { 'content-type': 'application/json; charset=utf-8' })
+    // Past the limit of what is worth discarding, the connection ends with the answer.
+    const headers: Record<string, string> =
+      answer.unread === true && !discardRest(req) ? { connection: 'close' } : {}
+    res.writeHead(answer.status, { ...headers, 'content-type': 'application/json; charset=utf-8' })
     res.end(JSON.stringify(answer.body))
     const ms = (performance.now() - started).toFixed(0)
     options.log(
@@ -199,13 +239,64 @@ export function createDetectionServer(options: ServeOptions): {
   }
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length
-    if (size > MAX_BODY_BYTES) throw new Error(`larger than ${MAX_BODY_BYTES / 1024} KB`)
-    chunks.push(chunk)
+/**
+ * Reads a request body whole; a body over `maxBytes` is refused before or while it arrives. The
+ * rest of a refused body is left unread (not destroyed), so the 413 can still be sent.
+ */
+function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  if (Number(req.headers['content-length'] ?? 0) > maxBytes) {
+    return Promise.reject(new BodyTooLarge())
   }
-  return Buffer.concat(chunks)
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    const stop = () => {
+      req.off('data', onData)
+      req.off('end', onEnd)
+      req.off('error', onError)
+    }
+    const onData = (chunk: Buffer) => {
+      size += chunk.length
+      if (size > maxBytes) {
+        stop()
+        req.pause()
+        reject(new BodyTooLarge())
+        return
+      }
+      chunks.push(chunk)
+    }
+    const onEnd = () => {
+      stop()
+      resolve(Buffer.concat(chunks))
+    }
+    const onError = (cause: Error) => {
+      stop()
+      reject(cause)
+    }
+    req.on('data', onData)
+    req.on('end', onEnd)
+    req.on('error', onError)
+  })
+}
+
+/**
+ * Drops the unread rest of a request body, within limits (past them, the connection is cut);
+ * false when the declared length is already past them.
+ */
+function discardRest(req: IncomingMessage): boolean {
+  if (Number(req.headers['content-length'] ?? 0) > DISCARD_BYTES) return false
+  const cut = () => req.socket.destroy()
+  const timer = setTimeout(cut, DISCARD_MS).unref()
+  let discarded = 0
+  req.on('data', (chunk: Buffer) => {
+    discarded += chunk.length
+    if (discarded > DISCARD_BYTES) cut()
+  })
+  req.once('close', () => clearTimeout(timer))
+  req.resume()
+  return true
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${bytes / 1024 / 1024} MB` : `${bytes / 1024} KB`
 }

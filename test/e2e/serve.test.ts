@@ -165,6 +165,50 @@ describe('aa-check serve', () => {
     })
   })
 
+  it('answers 413 RequestTooLarge to an oversized body, 400 to a body that is not JSON', async () => {
+    const served = await startServe(['--api-key', KEY])
+    const send = async (body: BodyInit, headers: Record<string, string>) => {
+      const response = await fetch(`${served.url}${DETECT}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${KEY}`, ...headers },
+        body,
+        duplex: 'half',
+      } as RequestInit)
+      return { status: response.status, json: (await response.json()) as Record<string, unknown> }
+    }
+    const json = { 'content-type': 'application/json' }
+    const padded = JSON.stringify({ ...detectBody('http://x/y.jpg'), pad: 'x'.repeat(100_000) })
+    expect(await send(padded, json)).toMatchObject({
+      status: 413,
+      json: { code: 'RequestTooLarge', message: expect.stringContaining('64 KB') as unknown },
+    })
+    const chunks = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < 100; i++) controller.enqueue(new Uint8Array(10_000).fill(32))
+        controller.close()
+      },
+    })
+    expect(await send(chunks, json)).toMatchObject({
+      status: 413,
+      json: { code: 'RequestTooLarge' },
+    })
+    const valid = JSON.stringify(detectBody('http://x/y.jpg'))
+    for (const contentType of ['text/plain', 'application/x-www-form-urlencoded']) {
+      expect(await send(valid, { 'content-type': contentType })).toMatchObject({
+        status: 400,
+        json: {
+          code: 'InvalidParameter',
+          message: expect.stringContaining('Content-Type must be application/json') as unknown,
+        },
+      })
+    }
+    expect(await send(new Blob([valid]), {})).toMatchObject({ status: 400 })
+    expect(await send('{', json)).toMatchObject({
+      status: 400,
+      json: { code: 'InvalidParameter', message: expect.stringContaining('not JSON') as unknown },
+    })
+  })
+
   it('answers 429 Throttling beyond --concurrency and --queue', async () => {
     const served = await startServe(['--allow-private', '--concurrency', '1', '--queue', '1'])
     const answers = await Promise.all(
