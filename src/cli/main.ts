@@ -24,14 +24,13 @@ import {
   toResult,
   type ImageResult,
 } from '../detect/results.js'
-import { serve } from './serve.js'
+import { SERVE_USAGE, serve } from './serve.js'
 import { UsageError, type CliIo } from './io.js'
 
 const USAGE = `Usage:
   aa-check check [options] PATH_OR_URL...
   aa-check audit DIR [--format markdown|json] [--output FILE] [--include GLOBS] [--exclude GLOBS] [options]
-  aa-check serve [--host 127.0.0.1] [--port 8080] [--api-key KEY] [--concurrency N] [--queue N]
-                 [--downloads N] [--download-queue N] [--fetch-timeout SECONDS] [--allow-private]
+  aa-check serve [options]
 
 check   checks photos with the AnimateAnyone rules; directories are walked for images
         (${DEFAULT_INCLUDE}).
@@ -43,13 +42,14 @@ Options of check and audit:
   --json                          (check) print exactly one JSON array on stdout
   --backend local|dashscope       default: dashscope when a key is given, else local
   --endpoint URL                  DashScope aa-detect endpoint (or an aa-check serve)
-  --api-key KEY                   DashScope key (default: $DASHSCOPE_API_KEY); with serve, the key
-                                  clients must send
+  --api-key KEY                   DashScope key (default: $DASHSCOPE_API_KEY)
   --model NAME                    default: ${DEFAULT_MODEL}
   --require-bodystyle any|full|half
   --concurrency N                 default: 4
   --timeout SECONDS               default: 30
   -h, --help
+
+${SERVE_USAGE}
 
 Exit status of check and audit: 0 every image passed, 1 an image was rejected, 2 an error or bad usage.`
 

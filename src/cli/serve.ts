@@ -1,8 +1,73 @@
+import { readFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
 import { DEFAULT_MODEL } from '../action/inputs.js'
 import { LocalDetector } from '../detect/local/detector.js'
+import { errorMessage } from '../shared/errors.js'
 import { DETECT_PATH, createDetectionServer } from '../serve/server.js'
 import { UsageError, type CliIo } from './io.js'
+
+export const SERVE_KEY_ENV = 'AA_CHECK_SERVE_API_KEY'
+
+export const SERVE_USAGE = `Options of serve:
+  --host ADDRESS                  default: 127.0.0.1
+  --port N                        default: 8080
+  --api-key-file FILE             the key clients must send (Authorization: Bearer KEY), read from
+                                  FILE; or set $${SERVE_KEY_ENV}. Prefer either to --api-key:
+                                  the command line is readable by every local user (/proc)
+  --api-key KEY                   the same key on the command line
+  --model NAME                    the model requests must name; default: ${DEFAULT_MODEL}
+  --concurrency N                 detections at once; default: 1
+  --queue N                       downloaded images waiting for a detection; default: 16
+  --downloads N                   image downloads at once; default: 8
+  --download-queue N              requests waiting for a download; default: 32
+  --fetch-timeout SECONDS         deadline of a whole image download; default: 10
+  --allow-private                 let image URLs reach private and special-purpose addresses`
+
+/** Where a key came from, as parseArgs gives the options. */
+export interface KeySources {
+  'api-key'?: string | undefined
+  'api-key-file'?: string | undefined
+}
+
+/**
+ * The key clients must send: --api-key, else --api-key-file, else $AA_CHECK_SERVE_API_KEY;
+ * undefined when none is given (the server then takes any client).
+ */
+export async function resolveServeKey(
+  sources: KeySources,
+  env: NodeJS.ProcessEnv,
+  read: (file: string) => Promise<string> = (file) => readFile(file, 'utf8'),
+): Promise<string | undefined> {
+  const { 'api-key': flag, 'api-key-file': file } = sources
+  if (flag !== undefined && file !== undefined) {
+    throw new UsageError('Give --api-key or --api-key-file, not both.')
+  }
+  let key: string | undefined
+  let origin: string
+  if (file !== undefined) {
+    let text: string
+    try {
+      text = await read(file)
+    } catch (cause) {
+      throw new UsageError(`Cannot read --api-key-file ${file}: ${errorMessage(cause)}`)
+    }
+    key = text.replace(/[\r\n]+$/, '')
+    origin = `--api-key-file ${file}`
+  } else if (flag !== undefined) {
+    key = flag
+    origin = '--api-key'
+  } else {
+    key = env[SERVE_KEY_ENV] === '' ? undefined : env[SERVE_KEY_ENV]
+    origin = `$${SERVE_KEY_ENV}`
+  }
+  if (key === undefined) return undefined
+  if (key === '') throw new UsageError(`The key in ${origin} is empty.`)
+  // A client sends it in a header: whitespace or control characters there could never match.
+  if (!/^[\x21-\x7e]+$/.test(key)) {
+    throw new UsageError(`The key in ${origin} must be one line of printable characters.`)
+  }
+  return key
+}
 
 /** `aa-check serve`: the embedded detector behind DashScope's aa-detect API. */
 export async function serve(argv: string[], io: CliIo): Promise<number> {
@@ -13,6 +78,7 @@ export async function serve(argv: string[], io: CliIo): Promise<number> {
       host: { type: 'string', default: '127.0.0.1' },
       port: { type: 'string', default: '8080' },
       'api-key': { type: 'string' },
+      'api-key-file': { type: 'string' },
       model: { type: 'string', default: DEFAULT_MODEL },
       concurrency: { type: 'string', default: '1' },
       queue: { type: 'string', default: '16' },
@@ -41,11 +107,9 @@ export async function serve(argv: string[], io: CliIo): Promise<number> {
     )
   }
   const port = integer('port', values.port, 0, 65535)
-  const detector = new LocalDetector()
-  await detector.load()
-  const { server, close } = createDetectionServer({
-    detector,
-    apiKey: values['api-key'],
+  const apiKey = await resolveServeKey(values, io.env)
+  const options = {
+    apiKey,
     model: values.model,
     concurrency: integer('concurrency', values.concurrency, 1, 64),
     queue: integer('queue', values.queue, 0, 10_000),
@@ -54,8 +118,16 @@ export async function serve(argv: string[], io: CliIo): Promise<number> {
     allowPrivate: values['allow-private'],
     fetchTimeoutMs: Math.round(fetchTimeout * 1000),
     maxImageBytes: 5 * 1024 * 1024,
-    log: (entry) => io.stderr(`${entry}\n`),
-  })
+    log: (entry: string) => io.stderr(`${entry}\n`),
+  }
+  if (values['api-key'] !== undefined) {
+    io.stderr(
+      `aa-check serve: warning: --api-key is readable by every local user; prefer $${SERVE_KEY_ENV} or --api-key-file\n`,
+    )
+  }
+  const detector = new LocalDetector()
+  await detector.load()
+  const { server, close } = createDetectionServer({ detector, ...options })
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject)
     server.listen(port, values.host, () => resolveListen())

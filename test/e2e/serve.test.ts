@@ -1,5 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
-import { readFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { FakeGitHub } from '../fakes/github.js'
@@ -342,6 +343,61 @@ describe('aa-check serve', () => {
     expect(await pending).toMatchObject({ status: 200 })
     expect(await extra.exit).toBe(0)
     expect(extra.log()).toContain('aa-check serve: stopped')
+  })
+
+  it('takes the key from AA_CHECK_SERVE_API_KEY or --api-key-file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'aa-check-serve-'))
+    try {
+      const keyFile = join(dir, 'key')
+      await writeFile(keyFile, `${KEY}\n`, { mode: 0o600 })
+      for (const served of [
+        await startServe([], { AA_CHECK_SERVE_API_KEY: KEY }),
+        await startServe(['--api-key-file', keyFile]),
+      ]) {
+        expect(await post(served.url, { model: 'x' }, null)).toMatchObject({ status: 401 })
+        expect(await post(served.url, { model: 'x' }, `${KEY}x`)).toMatchObject({ status: 401 })
+        expect(await post(served.url, { model: 'x' }, KEY)).toMatchObject({
+          status: 400,
+          json: { code: 'InvalidParameter' },
+        })
+        expect(served.log()).not.toContain('warning')
+      }
+      const flagged = await startServe(['--api-key', KEY])
+      expect(flagged.log()).toContain(
+        'warning: --api-key is readable by every local user; prefer $AA_CHECK_SERVE_API_KEY or --api-key-file',
+      )
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('refuses an unreadable or empty --api-key-file with a usage error', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'aa-check-serve-'))
+    try {
+      const missing = await cli(['serve', '--port', '0', '--api-key-file', join(dir, 'none')])
+      expect(missing.code).toBe(2)
+      expect(missing.stderr).toMatch(/^aa-check: Cannot read --api-key-file .*none: ENOENT/)
+      const empty = join(dir, 'empty')
+      await writeFile(empty, '\n')
+      const blank = await cli(['serve', '--port', '0', '--api-key-file', empty])
+      expect(blank.code).toBe(2)
+      expect(blank.stderr).toMatch(/^aa-check: The key in --api-key-file .*empty is empty\./)
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('says in --help to prefer AA_CHECK_SERVE_API_KEY or --api-key-file to --api-key', async () => {
+    const help = await cli(['serve', '--help'])
+    expect(help.code).toBe(0)
+    expect(help.stdout).toContain('--api-key-file FILE')
+    expect(help.stdout).toContain('$AA_CHECK_SERVE_API_KEY')
+    expect(help.stdout).toMatch(
+      /Prefer either to --api-key:\s+the command line is readable by every local user/,
+    )
+    for (const option of ['--downloads N', '--download-queue N', '--fetch-timeout SECONDS']) {
+      expect(help.stdout).toContain(option)
+    }
   })
 
   it('serves the action unchanged: action → serve → photo server', async () => {
