@@ -21,6 +21,7 @@ export const SERVE_USAGE = `Options of serve:
   --downloads N                   image downloads at once; default: 8
   --download-queue N              requests waiting for a download; default: 32
   --fetch-timeout SECONDS         deadline of a whole image download; default: 10
+  --upload-store-mb N             memory for uploaded images (oss:// URLs); default: 128
   --allow-private                 let image URLs reach private and special-purpose addresses`
 
 /** Where a key came from, as parseArgs gives the options. */
@@ -85,6 +86,7 @@ export async function serve(argv: string[], io: CliIo): Promise<number> {
       downloads: { type: 'string', default: '8' },
       'download-queue': { type: 'string', default: '32' },
       'fetch-timeout': { type: 'string', default: '10' },
+      'upload-store-mb': { type: 'string', default: '128' },
       'allow-private': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -118,6 +120,8 @@ export async function serve(argv: string[], io: CliIo): Promise<number> {
     allowPrivate: values['allow-private'],
     fetchTimeoutMs: Math.round(fetchTimeout * 1000),
     maxImageBytes: 5 * 1024 * 1024,
+    uploadStoreBytes:
+      integer('upload-store-mb', values['upload-store-mb'], 5, 65_536) * 1024 * 1024,
     log: (entry: string) => io.stderr(`${entry}\n`),
   }
   if (values['api-key'] !== undefined) {

@@ -107,12 +107,18 @@ afterAll(async () => {
   await photos.close()
 })
 
-async function post(base: string, body: unknown, key: string | null = KEY) {
+async function post(
+  base: string,
+  body: unknown,
+  key: string | null = KEY,
+  headers: Record<string, string> = {},
+) {
   const response = await fetch(`${base}${DETECT}`, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
       ...(key === null ? {} : { authorization: `Bearer ${key}` }),
+      ...headers,
     },
     body: JSON.stringify(body),
   })
@@ -395,9 +401,81 @@ describe('aa-check serve', () => {
     expect(help.stdout).toMatch(
       /Prefer either to --api-key:\s+the command line is readable by every local user/,
     )
-    for (const option of ['--downloads N', '--download-queue N', '--fetch-timeout SECONDS']) {
+    for (const option of [
+      '--downloads N',
+      '--download-queue N',
+      '--fetch-timeout SECONDS',
+      '--upload-store-mb N',
+    ]) {
       expect(help.stdout).toContain(option)
     }
+  })
+
+  it('serves DashScope temporary storage: check --backend dashscope sends local files', async () => {
+    const served = await startServe(['--api-key', KEY])
+    const run = await cli([
+      'check',
+      '--backend',
+      'dashscope',
+      '--endpoint',
+      `${served.url}${DETECT}`,
+      '--api-key',
+      KEY,
+      'test/fixtures/photos/full-body.jpg',
+    ])
+    expect(run.stderr).toBe('')
+    expect(run.code).toBe(0)
+    expect(run.stdout).toMatch(/^PASS\s+test\/fixtures\/photos\/full-body\.jpg\s+full body$/m)
+    expect(served.log()).toMatch(/ GET \/api\/v1\/uploads 200 /)
+    expect(served.log()).toMatch(/ POST \/oss-upload 200 /)
+
+    const resolve = { 'x-dashscope-ossresourceresolve': 'enable' }
+    expect(
+      await post(served.url, detectBody('oss://aa-check/unknown/none.jpg'), KEY, resolve),
+    ).toMatchObject({
+      status: 400,
+      json: {
+        code: 'InvalidURL',
+        message: expect.stringContaining('unknown or expired') as unknown,
+      },
+    })
+    expect(await post(served.url, detectBody('oss://aa-check/unknown/none.jpg'))).toMatchObject({
+      status: 400,
+      json: { code: 'InvalidParameter' },
+    })
+
+    const policyUrl = `${served.url}/api/v1/uploads?action=getPolicy&model=animate-anyone-detect-gen2`
+    expect((await fetch(policyUrl)).status).toBe(401)
+    const policy = (await (
+      await fetch(policyUrl, { headers: { authorization: `Bearer ${KEY}` } })
+    ).json()) as { data: Record<string, string> }
+    expect(policy.data.upload_host).toBe(`${served.url}/oss-upload`)
+    const upload = async (fields: Record<string, string>) => {
+      const form = new FormData()
+      form.set('OSSAccessKeyId', policy.data.oss_access_key_id ?? '')
+      form.set('policy', policy.data.policy ?? '')
+      form.set('Signature', policy.data.signature ?? '')
+      form.set('key', `${policy.data.upload_dir ?? ''}/a.jpg`)
+      form.set('success_action_status', '200')
+      for (const [name, value] of Object.entries(fields)) form.set(name, value)
+      form.set('file', new Blob([await readFile(join(ROOT, 'test/fixtures/photos/half-body.jpg'))]))
+      const response = await fetch(policy.data.upload_host ?? '', { method: 'POST', body: form })
+      return { status: response.status, text: await response.text() }
+    }
+    expect(await upload({ Signature: 'forged' })).toMatchObject({
+      status: 403,
+      text: expect.stringContaining('AccessDenied') as unknown,
+    })
+    expect(await upload({ key: 'aa-check/other/a.jpg' })).toMatchObject({ status: 403 })
+    expect(await upload({})).toMatchObject({ status: 200, text: '' })
+    expect(
+      await post(
+        served.url,
+        detectBody(`oss://${policy.data.upload_dir ?? ''}/a.jpg`),
+        KEY,
+        resolve,
+      ),
+    ).toMatchObject({ status: 200, json: { output: { bodystyle: 'half' } } })
   })
 
   it('serves the action unchanged: action → serve → photo server', async () => {
