@@ -1,4 +1,4 @@
-import { INPUT_DEFAULTS, SERVE_DEFAULTS } from '../config/defaults.js'
+import { INPUT_DEFAULTS, SERVE_DEFAULTS, SERVE_KEY_ENV } from '../config/defaults.js'
 
 const DETECTION_HELP = `Detection options:
   --backend local|dashscope       default: dashscope when a key is given, else local
@@ -40,16 +40,23 @@ ${DETECTION_HELP}
 ${EXIT}`,
   serve: `Usage: aa-check serve [options]
 
-Answers DashScope's aa-detect API with the embedded detector, so the action or any DashScope
-client can point its endpoint at it.
+Answers DashScope's aa-detect API (and its temporary-storage upload flow) with the embedded
+detector, so the action or any DashScope client can point its endpoint at it.
 
-  --host HOST                     default: ${SERVE_DEFAULTS.host}
-  --port PORT                     default: ${SERVE_DEFAULTS.port} (0: any free port)
-  --api-key KEY                   the key clients must send (Authorization: Bearer KEY)
-  --model NAME                    the model clients must name; default: ${INPUT_DEFAULTS.model}
+  --host ADDRESS                  default: ${SERVE_DEFAULTS.host}
+  --port N                        default: ${SERVE_DEFAULTS.port} (0: any free port)
+  --api-key-file FILE             the key clients must send (Authorization: Bearer KEY), read from
+                                  FILE; or set $${SERVE_KEY_ENV}. Prefer either to --api-key:
+                                  the command line is readable by every local user (/proc)
+  --api-key KEY                   the same key on the command line
+  --model NAME                    the model requests must name; default: ${INPUT_DEFAULTS.model}
   --concurrency N                 detections at once; default: ${SERVE_DEFAULTS.concurrency}
-  --queue N                       requests that may wait; more get 429; default: ${SERVE_DEFAULTS.queue}
-  --allow-private                 also fetch images from private and special-purpose addresses
+  --queue N                       downloaded images waiting for a detection; default: ${SERVE_DEFAULTS.queue}
+  --downloads N                   image downloads at once; default: ${SERVE_DEFAULTS.downloads}
+  --download-queue N              requests waiting for a download; default: ${SERVE_DEFAULTS.downloadQueue}
+  --fetch-timeout SECONDS         deadline of a whole image download; default: ${SERVE_DEFAULTS.fetchTimeoutSeconds}
+  --upload-store-mb N             memory for uploaded images (oss:// URLs); default: ${SERVE_DEFAULTS.uploadStoreMb}
+  --allow-private                 let image URLs reach private and special-purpose addresses
   -h, --help                      this help`,
 }
 

@@ -71,5 +71,11 @@ export const SERVE_DEFAULTS = {
   port: 8080,
   concurrency: 1,
   queue: 16,
+  downloads: 8,
+  downloadQueue: 32,
   fetchTimeoutSeconds: 10,
+  uploadStoreMb: 128,
 } as const
+
+/** Where `aa-check serve` also takes the key clients must send (argv is readable by all users). */
+export const SERVE_KEY_ENV = 'AA_CHECK_SERVE_API_KEY'

@@ -1,42 +1,20 @@
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns'
-import { BlockList, isIP } from 'node:net'
-import { Agent, request } from 'undici'
+import type { LookupAddress, LookupAllOptions } from 'node:dns'
+import { lookup as dnsLookup } from 'node:dns/promises'
+import { Agent, request, type Dispatcher } from 'undici'
 import { BodyTooLargeError, readCappedBody } from '../shared/http-body.js'
+import { isSpecialAddress, specialBlockOf } from './special-addresses.js'
 
-/** Loopback, private, link-local (cloud metadata), multicast and other non-public ranges. */
-const BLOCKED = new BlockList()
-for (const [network, prefix] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15],
-  ['224.0.0.0', 4],
-  ['240.0.0.0', 4],
-] as const) {
-  BLOCKED.addSubnet(network, prefix, 'ipv4')
-}
-for (const [network, prefix] of [
-  ['::', 128],
-  ['::1', 128],
-  ['64:ff9b::', 96],
-  ['fc00::', 7],
-  ['fe80::', 10],
-  ['ff00::', 8],
-] as const) {
-  BLOCKED.addSubnet(network, prefix, 'ipv6')
-}
-
+/** An IP address in an IANA special-purpose block: loopback, private, link-local (cloud metadata)… */
 export function isPrivateAddress(address: string): boolean {
-  const family = isIP(address)
-  if (family === 0) return false
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1]
-  if (mapped !== undefined) return BLOCKED.check(mapped, 'ipv4')
-  return BLOCKED.check(address, family === 4 ? 'ipv4' : 'ipv6')
+  return isSpecialAddress(address)
+}
+
+const ALLOW_HINT =
+  'aa-check serve refuses private and special-purpose addresses unless started with --allow-private'
+
+function describeBlock(address: string): string {
+  const block = specialBlockOf(address)
+  return block === undefined ? address : `${address}: ${block.name}, ${block.rfc}`
 }
 
 /** Why an image could not be fetched; `code` is the DashScope code to answer with. */
@@ -52,9 +30,14 @@ export class FetchRefused extends Error {
 
 export interface SafeFetchOptions {
   allowPrivate: boolean
+  /** The whole download, redirects and body included: a server trickling bytes is cut here. */
   timeoutMs: number
   maxBytes: number
   maxRedirects: number
+  /** Connections per host: as many as downloads may run at once. */
+  connections: number
+  /** Name resolution; the system's by default. */
+  lookup?: (hostname: string, options: LookupAllOptions) => Promise<LookupAddress[]>
 }
 
 type LookupCallback = (
@@ -66,43 +49,80 @@ type LookupCallback = (
 /**
  * Fetches image URLs for the service without becoming a proxy into its host's network: http(s)
  * only; each address a name resolves to is checked when connecting (so DNS rebinding cannot slip
- * past a check made earlier), and so is every redirect; size and time are capped.
+ * past a check made earlier), and so is every redirect; size is capped while reading, and the
+ * whole download has one deadline.
  */
 export class SafeFetcher {
   private readonly agent: Agent
 
   constructor(private readonly options: SafeFetchOptions) {
+    const lookup = options.lookup ?? dnsLookup
     const guardedLookup = (hostname: string, lookupOptions: object, callback: LookupCallback) => {
-      dnsLookup(hostname, { ...lookupOptions, all: true }, (error, addresses) => {
-        if (error) {
-          callback(error, [])
-          return
-        }
-        const refused = options.allowPrivate
-          ? undefined
-          : addresses.find((entry) => isPrivateAddress(entry.address))
-        if (refused !== undefined) {
-          const reason = `${hostname} resolves to a private address (${refused.address})`
-          callback(
-            Object.assign(new FetchRefused(reason, 'InvalidURL'), { code: 'InvalidURL' }),
-            [],
-          )
-          return
-        }
-        callback(null, addresses)
-      })
+      lookup(hostname, { ...lookupOptions, all: true }).then(
+        (addresses) => {
+          const refused = options.allowPrivate
+            ? undefined
+            : addresses.find((entry) => isPrivateAddress(entry.address))
+          if (refused !== undefined) {
+            const reason = `${hostname} resolves to a private address (${describeBlock(refused.address)}); ${ALLOW_HINT}`
+            callback(
+              Object.assign(new FetchRefused(reason, 'InvalidURL'), { code: 'InvalidURL' }),
+              [],
+            )
+            return
+          }
+          callback(null, addresses)
+        },
+        (error: unknown) => callback(error as NodeJS.ErrnoException, []),
+      )
     }
-    this.agent = new Agent({ connect: { lookup: guardedLookup }, connections: 16 })
+    this.agent = new Agent({
+      connect: { lookup: guardedLookup },
+      connections: options.connections,
+      headersTimeout: options.timeoutMs,
+      bodyTimeout: options.timeoutMs,
+    })
   }
 
+  /** The image's bytes, or a FetchRefused; settles by the deadline whatever the server does. */
   async fetch(rawUrl: string): Promise<Uint8Array> {
-    const { allowPrivate, timeoutMs, maxBytes, maxRedirects } = this.options
-    const signal = AbortSignal.timeout(timeoutMs)
+    const { timeoutMs } = this.options
+    const controller = new AbortController()
+    const progress = { host: '' }
+    let timer: NodeJS.Timeout | undefined
+    const deadline = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => {
+        const refusal = new FetchRefused(
+          `the download from ${progress.host} did not finish within ${timeoutMs / 1000} s`,
+          'InvalidURL',
+        )
+        controller.abort(refusal)
+        reject(refusal)
+      }, timeoutMs)
+    })
+    try {
+      return await Promise.race([this.download(rawUrl, controller.signal, progress), deadline])
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  private async download(
+    rawUrl: string,
+    signal: AbortSignal,
+    progress: { host: string },
+  ): Promise<Uint8Array> {
+    const { allowPrivate, maxBytes, maxRedirects } = this.options
     let url = parseHttpUrl(rawUrl)
     for (let redirects = 0; ; redirects++) {
+      progress.host = url.host
       const host = url.hostname.replace(/^\[|\]$/g, '')
       if (!allowPrivate && (isPrivateAddress(host) || host === 'localhost')) {
-        throw new FetchRefused(`${url.host} is a private address`, 'InvalidURL')
+        const block = host === 'localhost' ? '' : ` (${describeBlock(host)})`
+        throw new FetchRefused(
+          `${url.host} is a private address${block}; ${ALLOW_HINT}`,
+          'InvalidURL',
+        )
       }
       let response
       try {
@@ -114,17 +134,12 @@ export class SafeFetcher {
       } catch (error) {
         throw (
           refusalOf(error) ??
-          new FetchRefused(
-            signal.aborted
-              ? `no answer from ${url.host} within ${timeoutMs / 1000} s`
-              : `could not download the image from ${url.host}`,
-            'InvalidURL',
-          )
+          new FetchRefused(`could not download the image from ${url.host}`, 'InvalidURL')
         )
       }
       const location = response.headers.location
       if (response.statusCode >= 300 && response.statusCode < 400 && typeof location === 'string') {
-        await response.body.dump()
+        discard(response.body)
         if (redirects >= maxRedirects) {
           throw new FetchRefused(`more than ${maxRedirects} redirects`, 'InvalidURL')
         }
@@ -132,20 +147,22 @@ export class SafeFetcher {
         continue
       }
       if (response.statusCode !== 200) {
-        await response.body.dump()
+        discard(response.body)
         throw new FetchRefused(`HTTP ${response.statusCode} from ${url.host}`, 'InvalidURL')
       }
-      return readCapped(
-        response.body as AsyncIterable<Buffer> & { destroy(): void },
-        maxBytes,
-        url.host,
-      )
+      return readCapped(response.body, maxBytes, url.host, signal)
     }
   }
 
   async close(): Promise<void> {
     await this.agent.close()
   }
+}
+
+/** Drops a body unread; its stream reports the abort as an error, which is expected here. */
+function discard(body: Dispatcher.ResponseData['body']): void {
+  body.on('error', () => undefined)
+  body.destroy()
 }
 
 function refusalOf(error: unknown): FetchRefused | undefined {
@@ -155,12 +172,17 @@ function refusalOf(error: unknown): FetchRefused | undefined {
 }
 
 async function readCapped(
-  body: AsyncIterable<Buffer> & { destroy(): unknown },
+  body: Dispatcher.ResponseData['body'],
   maxBytes: number,
   host: string,
+  signal: AbortSignal,
 ): Promise<Uint8Array> {
+  const stop = () => discard(body)
+  signal.addEventListener('abort', stop, { once: true })
   try {
-    return new Uint8Array(await readCappedBody(body, maxBytes))
+    return new Uint8Array(
+      await readCappedBody(body as AsyncIterable<Buffer> & { destroy(): unknown }, maxBytes),
+    )
   } catch (error) {
     if (error instanceof BodyTooLargeError) {
       throw new FetchRefused(
@@ -169,6 +191,8 @@ async function readCapped(
       )
     }
     throw new FetchRefused(`the download from ${host} broke off`, 'InvalidURL')
+  } finally {
+    signal.removeEventListener('abort', stop)
   }
 }
 
