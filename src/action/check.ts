@@ -10,7 +10,13 @@ import {
 } from '../detect/results.js'
 import { commentAuthor, findStickyComment } from '../github/comment.js'
 import { describeGitHubError } from '../github/errors.js'
-import { gatherImages, type Gathered, type HeadCommit, type ImageFile } from '../github/gather.js'
+import {
+  gatherImages,
+  probeLfsPointers,
+  type Gathered,
+  type HeadCommit,
+  type ImageFile,
+} from '../github/gather.js'
 import { readImageBytes } from '../github/image-source.js'
 import type { Octokit } from '../github/repo.js'
 import { resolveImageUrl } from '../github/resolve.js'
@@ -82,9 +88,16 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
     )
   }
 
+  const images = await probeLfsPointers(
+    octokit,
+    gathered.head,
+    gathered.images,
+    (image) => !cache.has(image.sha),
+  )
+
   const { results, reused } = await io.group('Detecting', () =>
     detectAll(
-      gathered.images.map((image) => toDetectable(options, gathered.head, image)),
+      images.map((image) => toDetectable(options, gathered.head, image)),
       { detector, requireBodystyle: config.requireBodystyle, cache },
     ),
   )
