@@ -1,16 +1,20 @@
 import { createDetector } from '../detect/factory.js'
 import type { ImageResult } from '../detect/results.js'
-import { detectAll, type ImageToDetect } from '../detect/run.js'
+import { detectAll, type ImageToDetect, type VerdictStore } from '../detect/run.js'
 import type { Logger } from '../shared/log.js'
 import { safeLine } from '../shared/untrusted.js'
 import type { CliIo } from './io.js'
 import type { CliSettings } from './options.js'
 
-/** Detects every target through the configured backend, with a progress line on stderr. */
+/**
+ * Detects every target through the configured backend, with a progress line on stderr.
+ * `cacheFor` gives the verdict store for the detector's identity (audit's results file records it).
+ */
 export async function detectTargets(
   targets: readonly ImageToDetect[],
   settings: CliSettings,
   io: CliIo,
+  cacheFor?: (identity: string) => VerdictStore,
 ): Promise<ImageResult[]> {
   const log: Logger = {
     debug: () => undefined,
@@ -31,10 +35,12 @@ export async function detectTargets(
       io.stderr(`[${done}/${targets.length}]\n`)
     }
   }
+  const cache = cacheFor?.(detector.identity)
   const { results } = await detectAll(targets, {
     detector,
     requireBodystyle: settings.requireBodystyle,
     onResult: progress,
+    ...(cache === undefined ? {} : { cache }),
   })
   if (showProgress && io.interactive) io.stderr('\n')
   return results

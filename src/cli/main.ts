@@ -3,12 +3,14 @@ import { safeLine } from '../shared/untrusted.js'
 import { audit } from './audit.js'
 import { check } from './check.js'
 import { UsageError, type CliIo } from './io.js'
+import { merge } from './merge.js'
 import { serve } from './serve.js'
 import { USAGE } from './usage.js'
 
 const COMMANDS: Record<string, (argv: string[], io: CliIo) => Promise<number>> = {
   check,
   audit,
+  merge,
   serve,
 }
 
