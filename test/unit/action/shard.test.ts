@@ -39,7 +39,8 @@ describe('shard assignment', () => {
           inShard(key, { index, count }),
         )
         if (owners.length !== 1) notOnce.push(key)
-        sizes[(owners[0] ?? 0) - 1]++
+        const owner = (owners[0] ?? 1) - 1
+        sizes[owner] = (sizes[owner] ?? 0) + 1
       }
       expect(notOnce).toEqual([])
       for (const size of sizes) expect(Math.abs(size - 3000 / count)).toBeLessThan(150)
