@@ -222,7 +222,7 @@ export async function mergeReport(options: MergeOptions): Promise<CheckReport> {
   }
   const count = files[0]?.file.shard.count ?? 1
   io.info(
-    `Merged ${count} shard(s) of ${merged.scope}: ${files.map(({ name }) => safeText(name)).join(', ')}.`,
+    `Merged ${count} shard(s) of ${safeText(merged.scope)}: ${files.map(({ name }) => safeText(name)).join(', ')}.`,
   )
   const cache = new VerdictCache({ hashed: merged.identity }, recordScope(trigger))
   cache.absorb(merged.record)
