@@ -10,15 +10,24 @@ import {
 } from '../detect/results.js'
 import { commentAuthor, findStickyComment } from '../github/comment.js'
 import { describeGitHubError } from '../github/errors.js'
-import { gatherImages, type Gathered, type HeadCommit, type ImageFile } from '../github/gather.js'
+import {
+  gatherImages,
+  probeLfsPointers,
+  type Gathered,
+  type HeadCommit,
+  type ImageFile,
+} from '../github/gather.js'
 import { readImageBytes } from '../github/image-source.js'
 import type { Octokit } from '../github/repo.js'
 import { resolveImageUrl } from '../github/resolve.js'
 import { decodeRecord, VerdictCache } from '../report/record.js'
+import { readRecordFile } from '../report/record-file.js'
 import { GatherError } from '../shared/errors.js'
+import { safeText } from '../shared/untrusted.js'
 import type { RepoRef, Trigger } from './event.js'
 import type { StickyComment } from '../github/comment.js'
 import type { ActionIo } from './io.js'
+import { describeShard, inShard, type Shard } from './shard.js'
 
 export interface CheckOptions {
   config: Config
@@ -55,6 +64,8 @@ export interface CheckReport {
   pullRequest: PullRequestTarget | undefined
   /** The record to write back: reused and new verdicts. */
   cache: VerdictCache
+  /** Set when this run checked one shard; `scope` then names it, `shard.scope` is the whole run's. */
+  shard?: Shard & { scope: string }
 }
 
 /** The whole check for one event: gather, detect (reusing recorded verdicts), decide. */
@@ -65,10 +76,21 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
     io.info(`Checking ${found.scope}: ${found.images.length} image(s).`)
     return found
   })
-  if (gathered.images.length > config.maxImages) {
+  const { shard } = config
+  const sharded = shard.count > 1
+  // By blob sha, so that every path of one content is in the same shard and detected once.
+  const mine = sharded
+    ? gathered.images.filter((image) => inShard(image.sha, shard))
+    : gathered.images
+  const scope = sharded
+    ? `${gathered.scope}, shard ${describeShard(shard)} (${mine.length} of ${gathered.images.length} images)`
+    : gathered.scope
+  if (sharded)
+    io.info(`Shard ${describeShard(shard)}: ${mine.length} of ${gathered.images.length} image(s).`)
+  if (mine.length > config.maxImages) {
     throw new GatherError(
-      `Found ${gathered.images.length} images to check, more than max-images (${config.maxImages}). ` +
-        'Raise the "max-images" input or narrow "include"/"exclude"; nothing was checked.',
+      `Found ${mine.length} images to check${sharded ? ` in shard ${describeShard(shard)}` : ''}, more than max-images (${config.maxImages}). ` +
+        `Raise the "max-images" input${sharded ? ', use more shards' : ''} or narrow "include"/"exclude"; nothing was checked.`,
     )
   }
 
@@ -81,10 +103,29 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
       'The previous verdicts came from another backend, endpoint, model or pull request: checking every image again.',
     )
   }
+  if (config.recordFile !== undefined) {
+    const record = await readRecordFile(
+      config.recordFile,
+      { identity: cache.identity, scope: repositoryOf(gathered.head) },
+      io,
+    )
+    if (record !== undefined) {
+      cache.absorb(record)
+      io.info(
+        `Record file ${safeText(config.recordFile)}: ${record.verdicts.size} recorded verdict(s).`,
+      )
+    }
+  }
+  const images = await probeLfsPointers(
+    octokit,
+    gathered.head,
+    mine,
+    (image) => !cache.has(image.sha),
+  )
 
   const { results, reused } = await io.group('Detecting', () =>
     detectAll(
-      gathered.images.map((image) => toDetectable(options, gathered.head, image)),
+      images.map((image) => toDetectable(options, gathered.head, image)),
       { detector, requireBodystyle: config.requireBodystyle, cache },
     ),
   )
@@ -94,23 +135,35 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
     `${counts.checked} checked: ${counts.passed} passed, ${counts.rejected} rejected, ${counts.errors} errors; ` +
       `${reused} verdict(s) reused, ${stats.requests} request(s), ${stats.retries} retries, ${stats.throttled} throttled.`,
   )
+  if (sharded && pullRequest !== undefined) {
+    io.info(
+      `Shard ${describeShard(shard)}: not commenting on #${pullRequest.number}; the step with merge-results posts the one report.`,
+    )
+  }
   return {
     results,
     counts,
     verdict: decideVerdict(counts, config),
-    scope: gathered.scope,
+    scope,
     head: gathered.head,
     skipped: gathered.skipped,
     reused,
     stats,
     detectorName: options.detectorName,
-    pullRequest,
+    pullRequest: sharded ? undefined : pullRequest,
     cache,
+    ...(sharded ? { shard: { ...shard, scope: gathered.scope } } : {}),
   }
 }
 
-async function findPullRequestComment(
-  options: CheckOptions,
+/** The repository a record file and a results file belong to: `owner/repo`. */
+export function repositoryOf(head: HeadCommit): string {
+  return `${head.gitRepo.owner}/${head.gitRepo.repo}`
+}
+
+/** The PR's existing report comment, when the event is a pull request. */
+export async function findPullRequestComment(
+  options: Pick<CheckOptions, 'config' | 'trigger' | 'octokit' | 'io'>,
 ): Promise<PullRequestTarget | undefined> {
   const { trigger, octokit, io } = options
   if (trigger.kind !== 'pull_request') return undefined

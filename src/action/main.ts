@@ -6,7 +6,10 @@ import { runCheck } from './check.js'
 import { parseTrigger, readEvent } from './event.js'
 import { getConfig } from './inputs.js'
 import { coreIo } from './io.js'
+import { mergeReport } from './merge.js'
 import { publish } from './publish.js'
+import { saveRunFiles } from './run-files.js'
+import { shardDetectorConfig } from './shard.js'
 
 /** The action's entry: builds the clients, runs the check, and is the one place that fails the step. */
 export async function run(): Promise<void> {
@@ -21,17 +24,20 @@ export async function run(): Promise<void> {
     const io = coreIo()
     const event = await readEvent(process.env)
     const trigger = parseTrigger(event.eventName, event.payload, process.env)
-    const detector = createDetector(config.detector, io)
     const octokit = createOctokit(config.githubToken, io)
-    const report = await runCheck({
-      config,
-      trigger,
-      octokit,
-      detector,
-      detectorName: describeDetector(config.detector),
-      io,
-    })
+    const report =
+      config.mergeResults.length > 0
+        ? await mergeReport({ config, trigger, octokit, io })
+        : await runCheck({
+            config,
+            trigger,
+            octokit,
+            detector: createDetector(shardDetectorConfig(config.detector, config.shard, io), io),
+            detectorName: describeDetector(config.detector),
+            io,
+          })
     await publish(report, { config, octokit, io })
+    await saveRunFiles(report, config, io)
     if (report.verdict.failed) core.setFailed(report.verdict.summary)
     else core.info(report.verdict.summary)
   } catch (error) {

@@ -1,6 +1,6 @@
 import { createDetector } from '../detect/factory.js'
 import type { ImageResult } from '../detect/results.js'
-import { detectAll, type ImageToDetect } from '../detect/run.js'
+import { detectAll, type ImageToDetect, type VerdictStore } from '../detect/run.js'
 import type { Logger } from '../shared/log.js'
 import { safeLine } from '../shared/untrusted.js'
 import type { CliIo } from './io.js'
@@ -9,12 +9,14 @@ import type { CliSettings } from './options.js'
 /**
  * Detects every target through the configured backend. `onResult` sees each result as it
  * finishes; a progress line on stderr (redrawn in place on a terminal) stays below them.
+ * `cacheFor` gives the verdict store for the detector's identity (audit's results file records it).
  */
 export async function detectTargets(
   targets: readonly ImageToDetect[],
   settings: CliSettings,
   io: CliIo,
   onResult?: (result: ImageResult) => void,
+  cacheFor?: (identity: string) => VerdictStore,
 ): Promise<ImageResult[]> {
   const log: Logger = {
     debug: () => undefined,
@@ -32,6 +34,7 @@ export async function detectTargets(
   const clear = () => {
     if (showProgress && io.interactive) io.stderr(`\r${' '.repeat(progressLine().length)}\r`)
   }
+  const cache = cacheFor?.(detector.identity)
   const { results } = await detectAll(targets, {
     detector,
     requireBodystyle: settings.requireBodystyle,
@@ -45,6 +48,7 @@ export async function detectTargets(
         io.stderr(`[${done}/${targets.length}]\n`)
       }
     },
+    ...(cache === undefined ? {} : { cache }),
   })
   if (showProgress && io.interactive) io.stderr('\n')
   return results

@@ -4,6 +4,7 @@ import { safeLine } from '../shared/untrusted.js'
 import { audit } from './audit.js'
 import { check } from './check.js'
 import { UsageError, type CliIo } from './io.js'
+import { merge } from './merge.js'
 import { serve } from './serve.js'
 import { COMMAND_HELP, USAGE } from './usage.js'
 import { VERSION } from './version.js'
@@ -11,6 +12,7 @@ import { VERSION } from './version.js'
 const COMMANDS: Record<string, (argv: string[], io: CliIo) => Promise<number>> = {
   check,
   audit,
+  merge,
   serve,
 }
 

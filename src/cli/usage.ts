@@ -17,6 +17,9 @@ const DETECTION_HELP = `Detection options:
 
 const EXIT = 'Exit status: 0 every image passed, 1 an image was rejected, 2 an error or bad usage.'
 
+const OUTPUT_HELP = `  --format markdown|json          default: markdown
+  --output FILE                   write the report to FILE instead of stdout`
+
 export const COMMAND_HELP: Record<string, string> = {
   check: `Usage: aa-check check [options] PATH_OR_URL...
 
@@ -32,10 +35,20 @@ ${EXIT}`,
 
 Checks every image under DIR and writes the report the PR comment shows.
 
-  --format markdown|json          default: markdown
-  --output FILE                   write the report to FILE instead of stdout
+${OUTPUT_HELP}
+  --shard I/N                     check only shard I of N (by content: equal files together)
+  --results-file FILE             write the results for 'aa-check merge'
 
 ${DETECTION_HELP}
+
+${EXIT}`,
+  merge: `Usage: aa-check merge RESULTS_FILE... [options]
+
+Merges the results files of shards 1..N of one run (audit --results-file, or the action's
+results-file) into the report one unsharded run writes. Runs no detection.
+
+${OUTPUT_HELP}
+  -h, --help                      this help
 
 ${EXIT}`,
   serve: `Usage: aa-check serve [options]
@@ -65,6 +78,7 @@ export const USAGE = `Usage: aa-check <command> [options]
 Commands:
   check PATH_OR_URL...   check photos (files, directories, URLs)
   audit DIR              check every image under DIR; write the PR comment's report
+  merge RESULTS_FILE...  merge the results of audit shards into one report
   serve                  answer DashScope's aa-detect API with the embedded detector
 
 Run 'aa-check <command> --help' for a command's options; 'aa-check --version' for the version.`

@@ -1,3 +1,5 @@
+import { resolve } from 'node:path'
+import { parseShard, type Shard } from '../action/shard.js'
 import type { RequiredBodystyle } from '../detect/types.js'
 import { ConfigError } from '../shared/errors.js'
 import { INPUT_CHOICES, INPUT_DEFAULTS, INPUT_RANGES, type InputName } from './defaults.js'
@@ -48,6 +50,14 @@ export interface Config {
   maxImages: number
   /** GITHUB_WORKSPACE: a checkout there is used for image bytes when its content matches. */
   workspace: string | undefined
+  /** The verdict record read at the start and written at the end (absolute); undefined = none. */
+  recordFile: string | undefined
+  /** The part of the images this run checks. */
+  shard: Shard
+  /** Where this run's results are written for a later merge (absolute); undefined = nowhere. */
+  resultsFile: string | undefined
+  /** Globs of results files to merge instead of detecting; empty = detect. */
+  mergeResults: string[]
 }
 
 /** Reads one input as the runner passes it: '' when unset. */
@@ -164,6 +174,20 @@ export function parseConfig(read: InputReader, env: NodeJS.ProcessEnv = {}): Con
   if (include.length === 0) {
     throw new ConfigError('include', 'must name at least one glob.')
   }
+  const workspace = env.GITHUB_WORKSPACE?.trim() || undefined
+  // Relative paths mean the workspace, as they do for actions/cache and actions/upload-artifact.
+  const path = (name: 'record-file' | 'results-file'): string | undefined => {
+    const value = input.text(name)
+    return value === '' ? undefined : resolve(workspace ?? '.', value)
+  }
+  const shard = parseShard(input.text('shard'))
+  const mergeResults = splitPatterns(input.text('merge-results'))
+  if (mergeResults.length > 0 && shard.count > 1) {
+    throw new ConfigError(
+      'merge-results',
+      `merges the shards' results and detects nothing: leave "shard" at 1/1 in the merging step; got shard "${shard.index}/${shard.count}".`,
+    )
+  }
   return {
     githubToken: read('github-token').trim(),
     detector: parseDetectorConfig(read, env),
@@ -178,7 +202,11 @@ export function parseConfig(read: InputReader, env: NodeJS.ProcessEnv = {}): Con
     timeoutMs: input.number('timeout') * 1000,
     mode: input.choice('mode'),
     maxImages: input.number('max-images'),
-    workspace: env.GITHUB_WORKSPACE?.trim() || undefined,
+    workspace,
+    recordFile: path('record-file'),
+    shard,
+    resultsFile: path('results-file'),
+    mergeResults,
   }
 }
 

@@ -25,6 +25,10 @@ export const INPUT_DEFAULTS = {
   'rate-limit': '5',
   'max-retries': '4',
   upload: 'false',
+  'record-file': '',
+  shard: '1/1',
+  'results-file': '',
+  'merge-results': '',
 } as const
 
 export type InputName = keyof typeof INPUT_DEFAULTS

@@ -25,6 +25,11 @@ export interface ImageFile {
   sha: string
   /** Tracked by Git LFS: git holds a pointer, the real file lives on the LFS server. */
   lfs: boolean
+  /**
+   * Not known to be LFS, but of a pointer's size and not yet read to tell: `probeLfsPointers`
+   * reads it when it is about to be detected (an audit reads no blob per file up front).
+   */
+  unprobed?: boolean
 }
 
 export interface HeadCommit {
@@ -95,6 +100,8 @@ export async function gatherImages(
 
   let candidates: Candidate[]
   let scope: string
+  // A whole-tree listing can be 100,000 files: nothing is read per file while gathering it.
+  let probeLater = true
   if (mode === 'all') {
     candidates = await auditTree(octokit, head, log)
     scope = `every image at ${head.sha.slice(0, 7)}`
@@ -106,6 +113,7 @@ export async function gatherImages(
     } else {
       candidates = changed.files
       scope = changed.scope
+      probeLater = false
     }
   }
 
@@ -131,10 +139,16 @@ export async function gatherImages(
         skipped.push({ path: candidate.path, reason: 'submodule' })
       } else {
         const sha = entry?.sha ?? candidate.sha
-        const lfs =
-          tracksWithLfs(candidate.path) ||
-          (mayBeLfsPointer(entry?.size) && isLfsPointer(await readBlob(octokit, head.gitRepo, sha)))
-        images.push({ path: candidate.path, sha, lfs })
+        const byAttributes = tracksWithLfs(candidate.path)
+        if (!byAttributes && probeLater && mayBeLfsPointer(entry?.size)) {
+          images.push({ path: candidate.path, sha, lfs: false, unprobed: true })
+        } else {
+          const lfs =
+            byAttributes ||
+            (mayBeLfsPointer(entry?.size) &&
+              isLfsPointer(await readBlob(octokit, head.gitRepo, sha)))
+          images.push({ path: candidate.path, sha, lfs })
+        }
       }
     }),
   )
@@ -145,6 +159,33 @@ export async function gatherImages(
   for (const skip of skipped)
     log.notice(`Skipped ${safeText(skip.path)}: a ${skip.reason}, not an image file.`)
   return { images, skipped, head, scope }
+}
+
+/**
+ * Reads the blobs of the `unprobed` images that `wanted` selects (the ones about to be detected)
+ * and marks those that are LFS pointers; the rest are returned as they are.
+ */
+export async function probeLfsPointers(
+  octokit: Octokit,
+  head: HeadCommit,
+  images: readonly ImageFile[],
+  wanted: (image: ImageFile) => boolean,
+): Promise<ImageFile[]> {
+  const probes = new Map<string, Promise<boolean>>()
+  const isPointer = (sha: string) => {
+    let probe = probes.get(sha)
+    if (probe === undefined) {
+      probe = readBlob(octokit, head.gitRepo, sha).then(isLfsPointer)
+      probes.set(sha, probe)
+    }
+    return probe
+  }
+  return Promise.all(
+    images.map(async (image) => {
+      if (image.unprobed !== true || !wanted(image)) return image
+      return { path: image.path, sha: image.sha, lfs: await isPointer(image.sha) }
+    }),
+  )
 }
 
 /** An LFS pointer is a version line, a sha256 oid and a size: about 130 bytes, never under 120. */

@@ -149,13 +149,14 @@ export class VerdictCache {
   /** Whether a previous record was offered but belongs to another detector or another scope. */
   readonly foreign: boolean
 
+  /** `identity` is the detector's, or `{ hashed }` when only the written form is known (a merge). */
   constructor(
-    identity: string,
+    identity: string | { hashed: string },
     readonly scope: string,
     previous?: VerdictRecord,
     private readonly now: () => number = Date.now,
   ) {
-    this.identity = identityHash(identity)
+    this.identity = typeof identity === 'string' ? identityHash(identity) : identity.hashed
     this.foreign =
       previous !== undefined && (previous.identity !== this.identity || previous.scope !== scope)
     this.verdicts = new Map(previous === undefined || this.foreign ? [] : previous.verdicts)
@@ -167,6 +168,29 @@ export class VerdictCache {
     if (recorded === undefined) return undefined
     this.verdicts.set(sha, { ...recorded, at: this.now() })
     return toDetection(recorded)
+  }
+
+  /** Whether a verdict for this content is recorded (without marking it used). */
+  has(sha: string): boolean {
+    return this.verdicts.has(sha)
+  }
+
+  /**
+   * Adds another record's verdicts (a record file, a shard's results) when it is of the same
+   * detector identity; the caller has checked its scope. The newer verdict of a sha wins.
+   * Returns how many were taken, or undefined when the identity differs.
+   */
+  absorb(record: VerdictRecord): number | undefined {
+    if (record.identity !== this.identity) return undefined
+    let taken = 0
+    for (const [sha, verdict] of record.verdicts) {
+      const known = this.verdicts.get(sha)
+      if (known === undefined || known.at < verdict.at) {
+        this.verdicts.set(sha, verdict)
+        taken++
+      }
+    }
+    return taken
   }
 
   /** Keeps a verdict for next time; errors are never kept, so they are retried. */
