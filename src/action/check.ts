@@ -14,6 +14,7 @@ import { gatherImages, type Gathered, type HeadCommit, type ImageFile } from '..
 import { readImageBytes } from '../github/image-source.js'
 import type { Octokit } from '../github/repo.js'
 import { resolveImageUrl } from '../github/resolve.js'
+import { reportLinks, type ReportLinks } from '../report/links.js'
 import { decodeRecord, VerdictCache } from '../report/record.js'
 import { GatherError } from '../shared/errors.js'
 import type { RepoRef, Trigger } from './event.js'
@@ -28,6 +29,8 @@ export interface CheckOptions {
   /** e.g. "DashScope animate-anyone-detect-gen2", for the report. */
   detectorName: string
   io: ActionIo
+  /** The runner's environment, for the report's links (GITHUB_SERVER_URL, GITHUB_RUN_ID). */
+  env?: NodeJS.ProcessEnv
 }
 
 /** The pull request a report belongs to, and the action's comment on it if there is one. */
@@ -55,6 +58,8 @@ export interface CheckReport {
   pullRequest: PullRequestTarget | undefined
   /** The record to write back: reused and new verdicts. */
   cache: VerdictCache
+  /** Where the report links the files, their thumbnails and the run. */
+  links: ReportLinks
 }
 
 /** The whole check for one event: gather, detect (reusing recorded verdicts), decide. */
@@ -106,6 +111,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
     detectorName: options.detectorName,
     pullRequest,
     cache,
+    links: reportLinks(gathered.head.repo, options.env ?? process.env),
   }
 }
 

@@ -30,6 +30,7 @@ export async function run(): Promise<void> {
       detector,
       detectorName: describeDetector(config.detector),
       io,
+      env: process.env,
     })
     await publish(report, { config, octokit, io })
     if (report.verdict.failed) core.setFailed(report.verdict.summary)

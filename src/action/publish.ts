@@ -50,6 +50,7 @@ export async function publish(report: CheckReport, options: PublishOptions): Pro
     reused: report.reused,
     skipped: report.skipped,
     fullListHint: 'the results output lists every image',
+    links: report.links,
   }
   const summary = renderReportWithOmissions(results, context, SUMMARY_LIMIT, countBytes)
   try {

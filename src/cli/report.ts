@@ -3,7 +3,9 @@ import { countResults, type ImageResult } from '../detect/results.js'
 
 /** One line per image for a terminal. */
 export function resultLine(result: ImageResult): string {
-  const mark = { pass: 'PASS  ', reject: 'REJECT', error: 'ERROR ' }[result.status]
+  const mark = { pass: 'PASS  ', reject: 'REJECT', error: 'ERROR ', accepted: 'ACCEPT' }[
+    result.status
+  ]
   const detail =
     result.status === 'pass'
       ? `${result.bodystyle ?? ''} body`

@@ -31,6 +31,7 @@ describe('toResult', () => {
       code: null,
       message: null,
       requestId: null,
+      sha: null,
     })
   })
 })
@@ -80,6 +81,7 @@ describe('countResults', () => {
       passed: 1,
       rejected: 2,
       errors: 1,
+      accepted: 0,
     })
   })
 })
