@@ -16,6 +16,7 @@ import type { Octokit } from '../github/repo.js'
 import { resolveImageUrl } from '../github/resolve.js'
 import { reportLinks, type ReportLinks } from '../report/links.js'
 import { decodeRecord, VerdictCache } from '../report/record.js'
+import { commentMarker } from '../report/render.js'
 import { GatherError } from '../shared/errors.js'
 import type { RepoRef, Trigger } from './event.js'
 import type { StickyComment } from '../github/comment.js'
@@ -80,7 +81,11 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   const pullRequest = await findPullRequestComment(options)
   const previous =
     pullRequest?.existing === undefined ? undefined : decodeRecord(pullRequest.existing.body)
-  const cache = new VerdictCache(detector.identity, recordScope(trigger), previous)
+  const cache = new VerdictCache(
+    detector.identity,
+    recordScope(trigger, config.commentKey),
+    previous,
+  )
   if (cache.foreign) {
     io.info(
       'The previous verdicts came from another backend, endpoint, model or pull request: checking every image again.',
@@ -90,7 +95,11 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   const { results, reused } = await io.group('Detecting', () =>
     detectAll(
       gathered.images.map((image) => toDetectable(options, gathered.head, image)),
-      { detector, requireBodystyle: config.requireBodystyle, cache },
+      {
+        detector,
+        requireBodystyle: config.requireBodystyle,
+        cache,
+      },
     ),
   )
   const counts = countResults(results)
@@ -123,7 +132,13 @@ async function findPullRequestComment(
   const { pr } = trigger
   try {
     const author = await commentAuthor(octokit, options.config.commentAuthor)
-    const existing = await findStickyComment(octokit, pr.baseRepo, pr.number, author)
+    const existing = await findStickyComment(
+      octokit,
+      pr.baseRepo,
+      pr.number,
+      author,
+      commentMarker(options.config.commentKey),
+    )
     return { repo: pr.baseRepo, number: pr.number, existing, commentsRead: true }
   } catch (error) {
     io.warning(
@@ -133,13 +148,17 @@ async function findPullRequestComment(
   }
 }
 
-/** What a verdict record belongs to: a copy from another repository or PR is never trusted. */
-export function recordScope(trigger: Trigger): string {
+/**
+ * What a verdict record belongs to: a copy from another repository, PR or `comment-key` is never
+ * trusted.
+ */
+export function recordScope(trigger: Trigger, commentKey = ''): string {
+  const key = commentKey === '' ? '' : ` ${commentKey}`
   if (trigger.kind === 'pull_request') {
     const { baseRepo, number } = trigger.pr
-    return `${baseRepo.owner}/${baseRepo.repo}#${number}`
+    return `${baseRepo.owner}/${baseRepo.repo}#${number}${key}`
   }
-  return `${trigger.repo.owner}/${trigger.repo.repo}`
+  return `${trigger.repo.owner}/${trigger.repo.repo}${key}`
 }
 
 function toDetectable(options: CheckOptions, head: HeadCommit, image: ImageFile): ImageToDetect {

@@ -42,6 +42,10 @@ export interface Config {
   comment: CommentPolicy
   /** The login whose marker comment is the action's own; '' = the token's login or github-actions[bot]. */
   commentAuthor: string
+  /** Sanitised `comment-key`: steps with different keys keep separate comments ('' = none). */
+  commentKey: string
+  /** Annotations on files at most (rejections first, then errors); a notice counts the rest. */
+  maxAnnotations: number
   /** Time allowed for one download or request. */
   timeoutMs: number
   mode: Mode
@@ -175,11 +179,26 @@ export function parseConfig(read: InputReader, env: NodeJS.ProcessEnv = {}): Con
     onApiError: input.choice('on-api-error'),
     comment: input.choice('comment'),
     commentAuthor: read('comment-author').trim(),
+    commentKey: sanitizeCommentKey(read('comment-key')),
+    maxAnnotations: input.number('max-annotations'),
     timeoutMs: input.number('timeout') * 1000,
     mode: input.choice('mode'),
     maxImages: input.number('max-images'),
     workspace: env.GITHUB_WORKSPACE?.trim() || undefined,
   }
+}
+
+/**
+ * A `comment-key` as it may stand in the comment's marker: letters, digits, `.`, `_` and `-` (no
+ * `--`, which older parsers refuse inside an HTML comment), at most 64 characters.
+ */
+export function sanitizeCommentKey(key: string): string {
+  return key
+    .trim()
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/-{2,}/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 64)
 }
 
 /** Globs separated by newlines or commas; commas inside braces belong to the glob. */

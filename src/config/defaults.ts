@@ -25,6 +25,8 @@ export const INPUT_DEFAULTS = {
   'rate-limit': '5',
   'max-retries': '4',
   upload: 'false',
+  'comment-key': '',
+  'max-annotations': '10',
 } as const
 
 export type InputName = keyof typeof INPUT_DEFAULTS
@@ -36,6 +38,7 @@ export const INPUT_RANGES = {
   'max-images': [1, 1_000_000, true],
   'rate-limit': [0.01, 1000, false],
   'max-retries': [0, 20, true],
+  'max-annotations': [0, 1000, true],
 } as const satisfies Partial<Record<InputName, readonly [number, number, boolean]>>
 
 /** The choices of the enumerated inputs. */

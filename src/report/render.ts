@@ -1,3 +1,4 @@
+import { sanitizeCommentKey } from '../config/config.js'
 import type { ImageResult, Counts } from '../detect/results.js'
 import { safeText } from '../shared/untrusted.js'
 import { explain } from './explain.js'
@@ -8,19 +9,6 @@ export type { ReportLinks } from './links.js'
 export const COMMENT_MARKER = '<!-- animate-anyone-check -->'
 /** GitHub refuses comment bodies longer than this. */
 export const COMMENT_LIMIT = 65_536
-
-/**
- * A `comment-key` as it may stand in the marker: letters, digits, `.`, `_` and `-` only (no `--`,
- * which older parsers do not accept inside an HTML comment), at most 64 characters.
- */
-export function sanitizeCommentKey(key: string): string {
-  return key
-    .trim()
-    .replace(/[^A-Za-z0-9._-]+/g, '-')
-    .replace(/-{2,}/g, '-')
-    .replace(/^-|-$/g, '')
-    .slice(0, 64)
-}
 
 /** The hidden first line that finds the comment again: one per `comment-key`. */
 export function commentMarker(key = ''): string {

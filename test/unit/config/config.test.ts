@@ -33,6 +33,8 @@ describe('parseConfig', () => {
       timeoutMs: 30_000,
       mode: 'auto',
       maxImages: 1000,
+      commentKey: '',
+      maxAnnotations: 10,
     })
     expect(config.detector.backend === 'dashscope' && config.detector.endpoint.href).toBe(
       DEFAULT_ENDPOINT,
@@ -72,6 +74,7 @@ describe('parseConfig', () => {
     ['max-images', '-1', /"max-images" must be an integer/],
     ['rate-limit', '0', /"rate-limit" must be a number/],
     ['max-retries', '99', /"max-retries" must be an integer from 0 to 20/],
+    ['max-annotations', '-1', /"max-annotations" must be an integer from 0 to 1000; got "-1"/],
     ['endpoint', 'not a url', /"endpoint" must be an absolute http\(s\) URL/],
     ['endpoint', 'ftp://x/y', /"endpoint" must be an http\(s\) URL/],
     ['base-url', 'raw/{path}', /"base-url" must start with http/],
@@ -93,6 +96,14 @@ describe('parseConfig', () => {
     expect(config.comment).toBe('on-failure')
     expect(config.failOnReject).toBe(false)
     expect(config.timeoutMs).toBe(2500)
+  })
+})
+
+describe('comment-key', () => {
+  it('is empty by default and sanitised to letters, digits, ".", "_" and "-"', () => {
+    expect(parseConfig(reader({})).commentKey).toBe('')
+    expect(parseConfig(reader({ 'comment-key': ' full body/--> ' })).commentKey).toBe('full-body')
+    expect(parseConfig(reader({ 'comment-key': 'v2.half_body' })).commentKey).toBe('v2.half_body')
   })
 })
 

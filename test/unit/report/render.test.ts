@@ -6,9 +6,9 @@ import {
   commentMarker,
   escapeText,
   renderReport,
-  sanitizeCommentKey,
   type ReportContext,
 } from '../../../src/report/render.js'
+import { sanitizeCommentKey } from '../../../src/config/config.js'
 import { reportLinks, serverUrl } from '../../../src/report/links.js'
 import { countResults, toResult, type ImageResult } from '../../../src/detect/results.js'
 

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest'
+import { failCheck, pass } from '../fakes/dashscope.js'
+import { openPull, runOnPull, useFakes } from './setup.js'
+
+const fakes = useFakes()
+
+describe('comment-key', () => {
+  it('keeps one comment per key: two steps, two comments, each edited in place', async () => {
+    const { payload } = openPull(fakes.github, { 'a.jpg': 'a' })
+    fakes.dashscope.verdicts = [{ match: /a\.jpg$/, reply: () => pass('half') }]
+    const full = await runOnPull(fakes, payload, {
+      'comment-key': 'full',
+      'require-bodystyle': 'full',
+    })
+    const any = await runOnPull(fakes, payload)
+    expect(full.exitCode).toBe(1)
+    expect(any.exitCode).toBe(0)
+    const comments = fakes.github.comments.get(7) ?? []
+    expect(comments.map((c) => c.body.split('\n')[0])).toEqual([
+      '<!-- animate-anyone-check full -->',
+      '<!-- animate-anyone-check -->',
+    ])
+    expect(comments[0]?.body).toContain('`BodyStyleMismatch`')
+    expect(comments[1]?.body).toContain('all 1 image passed')
+
+    // Each step finds its own comment again (and its own record: no new detection).
+    await runOnPull(fakes, payload, { 'comment-key': 'full', 'require-bodystyle': 'full' })
+    await runOnPull(fakes, payload)
+    expect(fakes.github.comments.get(7)).toHaveLength(2)
+    expect(fakes.github.count('POST', /\/issues\/7\/comments$/)).toBe(2)
+    expect(fakes.dashscope.calls).toHaveLength(2)
+  })
+})
+
+describe('max-annotations', () => {
+  it('annotates 10 of 15 rejected files and counts the other 5 in one notice', async () => {
+    const files: Record<string, string> = {}
+    for (let i = 0; i < 15; i++) files[`bad/${String(i).padStart(2, '0')}.jpg`] = `bad ${i}`
+    const { payload } = openPull(fakes.github, files)
+    fakes.dashscope.verdicts = [{ match: /./, reply: () => failCheck('Multiple persons detected') }]
+    const run = await runOnPull(fakes, payload, { 'rate-limit': '1000' })
+    expect(run.exitCode).toBe(1)
+    const annotations = run.stdout.match(
+      /^::error title=Rejected by the AnimateAnyone check,file=/gm,
+    )
+    expect(annotations).toHaveLength(10)
+    expect(run.stdout).toContain(
+      '::notice::5 more rejected or unchecked images are not annotated (max-annotations: 10); the job summary lists every image.',
+    )
+    expect(run.summary).toContain('`InvalidFile.Content` · 15 images')
+  })
+})
