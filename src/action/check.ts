@@ -18,6 +18,7 @@ import { reportLinks, type ReportLinks } from '../report/links.js'
 import { decodeRecord, VerdictCache } from '../report/record.js'
 import { commentMarker } from '../report/render.js'
 import { GatherError } from '../shared/errors.js'
+import { safeText } from '../shared/untrusted.js'
 import type { RepoRef, Trigger } from './event.js'
 import type { StickyComment } from '../github/comment.js'
 import type { ActionIo } from './io.js'
@@ -99,6 +100,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
         detector,
         requireBodystyle: config.requireBodystyle,
         cache,
+        onResult: progress(gathered.images.length, io),
       },
     ),
   )
@@ -121,6 +123,29 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
     pullRequest,
     cache,
     links: reportLinks(gathered.head.repo, options.env ?? process.env),
+  }
+}
+
+const STATUS_WORDS: Record<ImageResult['status'], string> = {
+  pass: 'PASS',
+  reject: 'REJECT',
+  error: 'ERROR',
+  accepted: 'ACCEPTED',
+}
+
+/** One log line per image as it finishes, and its whole decision for ACTIONS_STEP_DEBUG. */
+function progress(total: number, io: ActionIo): (result: ImageResult) => void {
+  let done = 0
+  return (result) => {
+    done++
+    const path = safeText(result.path)
+    const code = result.code === null ? '' : ` ${safeText(result.code)}`
+    io.info(`[${done}/${total}] ${STATUS_WORDS[result.status]} ${path}${code}`)
+    io.debug(
+      `Decision for ${path}: ${result.status}, code ${safeText(result.code ?? '-')}, ` +
+        `body ${result.bodystyle ?? '-'}, request ${safeText(result.requestId ?? '-')}, ` +
+        `blob ${result.sha ?? '-'}, message ${safeText(result.message ?? '-')}`,
+    )
   }
 }
 

@@ -50,3 +50,28 @@ describe('max-annotations', () => {
     expect(run.summary).toContain('`InvalidFile.Content` · 15 images')
   })
 })
+
+describe('progress', () => {
+  it('logs one line per image inside the Detecting group, and the decisions for debugging', async () => {
+    const { payload } = openPull(fakes.github, { 'ok.jpg': 'ok', 'x/bad\u202e.jpg': 'bad' })
+    fakes.dashscope.verdicts = [
+      { match: /ok\.jpg$/, reply: () => pass('full') },
+      { match: /bad/, reply: () => failCheck('The body is turned sideways') },
+    ]
+    const run = await runOnPull(fakes, payload)
+    const group = run.stdout.split('::group::Detecting')[1]?.split('::endgroup::')[0] ?? ''
+    const lines = group.split('\n').filter((line) => /^\[\d\/2\]/.test(line))
+    expect(lines.sort()).toEqual([
+      expect.stringMatching(/^\[[12]\/2\] PASS ok\.jpg$/) as unknown,
+      expect.stringMatching(
+        /^\[[12]\/2\] REJECT x\/bad\\u202e\.jpg InvalidFile\.BodyPose$/,
+      ) as unknown,
+    ])
+    // The annotation's file property keeps the real path (GitHub matches it); log lines never do.
+    expect(group).not.toContain('\u202e')
+    expect(run.stdout).toMatch(/^::debug::Request for ok\.jpg \(attempt 1\)$/m)
+    expect(run.stdout).toMatch(
+      /^::debug::Decision for x\/bad\\u202e\.jpg: reject, code InvalidFile\.BodyPose/m,
+    )
+  })
+})

@@ -113,7 +113,14 @@ export class DashScopeDetector implements Detector {
       this.throwIfStopped()
       const run = async (): Promise<AttemptOutcome<T>> => {
         this.counters.requests++
-        return attempt(this.attemptSignal())
+        log.debug(`Request for ${safeText(label)} (attempt ${attemptIndex + 1})`)
+        const answered = await attempt(this.attemptSignal())
+        const detail =
+          answered.kind === 'retry' || answered.kind === 'failed'
+            ? ` (${safeText(answered.error.code ?? '')})`
+            : ''
+        log.debug(`Answer for ${safeText(label)}: ${answered.kind}${detail}`)
+        return answered
       }
       let outcome: AttemptOutcome<T>
       try {
