@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { failCheck, pass } from '../fakes/dashscope.js'
-import { openPull, runOnPull, useFakes } from './setup.js'
+import { mergeGroupPayload, runAction } from './harness.js'
+import { API_KEY, openPull, resultsOf, runOnPull, useFakes } from './setup.js'
 
 const fakes = useFakes()
 
@@ -73,5 +74,37 @@ describe('progress', () => {
     expect(run.stdout).toMatch(
       /^::debug::Decision for x\/bad\\u202e\.jpg: reject, code InvalidFile\.BodyPose/m,
     )
+  })
+})
+
+describe('merge_group', () => {
+  it("checks only the files the queue entry changes, from GitHub's own payload", async () => {
+    const base = fakes.github.git.commit({ 'old.jpg': 'old', 'keep.jpg': 'keep' })
+    const head = fakes.github.git.amend(base, { 'new.jpg': 'new', 'old.jpg': 'old v2' })
+    fakes.dashscope.verdicts = [
+      { match: /new\.jpg$/, reply: () => pass('full') },
+      { match: /old\.jpg$/, reply: () => failCheck('The face is covered') },
+    ]
+    const run = await runAction({
+      eventName: 'merge_group',
+      payload: mergeGroupPayload({ owner: 'acme', repo: 'photos', base, head }),
+      repository: 'acme/photos',
+      sha: head,
+      ref: 'refs/heads/gh-readonly-queue/main/pr-7',
+      apiUrl: fakes.github.url,
+      inputs: { 'api-key': API_KEY, endpoint: fakes.dashscope.endpoint },
+    })
+    expect(run.exitCode).toBe(1)
+    expect(resultsOf(run).map((r) => [r.path, r.status])).toEqual([
+      ['new.jpg', 'pass'],
+      ['old.jpg', 'reject'],
+    ])
+    expect(fakes.dashscope.calls.some((c) => c.imageUrl.includes('keep.jpg'))).toBe(false)
+    expect(fakes.github.count('GET', new RegExp(`/compare/${base}\\.\\.\\.${head}$`))).toBe(1)
+    expect(run.stdout).toContain(
+      `Checking the files the merge queue entry changes from ${base.slice(0, 7)} to ${head.slice(0, 7)}: 2 image(s).`,
+    )
+    expect(fakes.github.count('POST', /comments$/)).toBe(0)
+    expect(run.summary).toContain('`InvalidFile.FacePose`')
   })
 })
