@@ -2,6 +2,7 @@ import type { Config } from '../config/config.js'
 import type { Detector, DetectorStats } from '../detect/types.js'
 import { detectAll, type ImageToDetect } from '../detect/run.js'
 import {
+  applyAccepted,
   countResults,
   decideVerdict,
   type Counts,
@@ -93,21 +94,26 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
     )
   }
 
-  const { results, reused } = await io.group('Detecting', () =>
+  const accepted = (result: ImageResult): ImageResult =>
+    applyAccepted([result], config.accept)[0] ?? result
+  const logProgress = progress(gathered.images.length, io)
+  const detected = await io.group('Detecting', () =>
     detectAll(
       gathered.images.map((image) => toDetectable(options, gathered.head, image)),
       {
         detector,
         requireBodystyle: config.requireBodystyle,
         cache,
-        onResult: progress(gathered.images.length, io),
+        onResult: (result) => logProgress(accepted(result)),
       },
     ),
   )
+  const results = detected.results.map(accepted)
+  const { reused } = detected
   const counts = countResults(results)
   const stats = detector.stats()
   io.info(
-    `${counts.checked} checked: ${counts.passed} passed, ${counts.rejected} rejected, ${counts.errors} errors; ` +
+    `${counts.checked} checked: ${counts.passed} passed, ${counts.rejected} rejected, ${counts.errors} errors, ${counts.accepted} accepted; ` +
       `${reused} verdict(s) reused, ${stats.requests} request(s), ${stats.retries} retries, ${stats.throttled} throttled.`,
   )
   return {

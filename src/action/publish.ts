@@ -34,6 +34,7 @@ export async function publish(report: CheckReport, options: PublishOptions): Pro
   io.setOutput('passed', counts.passed)
   io.setOutput('rejected', counts.rejected)
   io.setOutput('errors', counts.errors)
+  io.setOutput('accepted', counts.accepted)
   annotate(results, options.config.maxAnnotations, io)
 
   const context: ReportContext = {

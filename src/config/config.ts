@@ -1,5 +1,6 @@
 import type { RequiredBodystyle } from '../detect/types.js'
 import { ConfigError } from '../shared/errors.js'
+import { safeText } from '../shared/untrusted.js'
 import { INPUT_CHOICES, INPUT_DEFAULTS, INPUT_RANGES, type InputName } from './defaults.js'
 
 export type ApiErrorPolicy = 'fail' | 'warn'
@@ -46,6 +47,8 @@ export interface Config {
   commentKey: string
   /** Annotations on files at most (rejections first, then errors); a notice counts the rest. */
   maxAnnotations: number
+  /** Reviewed content: a rejection of exactly this blob (at this path, when given) is accepted. */
+  accept: AcceptEntry[]
   /** Time allowed for one download or request. */
   timeoutMs: number
   mode: Mode
@@ -181,11 +184,43 @@ export function parseConfig(read: InputReader, env: NodeJS.ProcessEnv = {}): Con
     commentAuthor: read('comment-author').trim(),
     commentKey: sanitizeCommentKey(read('comment-key')),
     maxAnnotations: input.number('max-annotations'),
+    accept: parseAccept(read('accept')),
     timeoutMs: input.number('timeout') * 1000,
     mode: input.choice('mode'),
     maxImages: input.number('max-images'),
     workspace: env.GITHUB_WORKSPACE?.trim() || undefined,
   }
+}
+
+/** One line of the `accept` input: a blob sha, for any path or for one path. */
+export interface AcceptEntry {
+  /** Lower-case git blob sha: 40 hex digits (SHA-1) or 64 (SHA-256 repositories). */
+  sha: string
+  path?: string
+}
+
+/**
+ * The `accept` input: one `blobsha` or `path@blobsha` per line; empty lines and lines starting
+ * with `#` are ignored. A line that is neither names itself in the error.
+ */
+export function parseAccept(value: string): AcceptEntry[] {
+  const entries: AcceptEntry[] = []
+  value.split(/\r?\n/).forEach((raw, index) => {
+    const line = raw.trim()
+    if (line === '' || line.startsWith('#')) return
+    const at = line.lastIndexOf('@')
+    const path = at === -1 ? undefined : line.slice(0, at).trim()
+    const sha = (at === -1 ? line : line.slice(at + 1)).trim().toLowerCase()
+    if (!/^([0-9a-f]{40}|[0-9a-f]{64})$/.test(sha) || path === '') {
+      throw new ConfigError(
+        'accept',
+        `line ${index + 1} is not a blob SHA (40 or 64 hex digits) or path@blobsha: "${safeText(line, 120)}". ` +
+          'The report prints the blob SHA of every rejected image; `git hash-object PATH` gives it too.',
+      )
+    }
+    entries.push(path === undefined ? { sha } : { sha, path })
+  })
+  return entries
 }
 
 /**

@@ -27,6 +27,7 @@ export const INPUT_DEFAULTS = {
   upload: 'false',
   'comment-key': '',
   'max-annotations': '10',
+  accept: '',
 } as const
 
 export type InputName = keyof typeof INPUT_DEFAULTS

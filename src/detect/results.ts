@@ -1,4 +1,4 @@
-import type { Config } from '../config/config.js'
+import type { AcceptEntry, Config } from '../config/config.js'
 import type { Bodystyle, Detection, DetectionStatus, RequiredBodystyle } from './types.js'
 
 /** A detection's status, or `accepted`: rejected, but the team accepted this exact content. */
@@ -56,6 +56,25 @@ export function toResult(
   }
 }
 
+/**
+ * A rejection of content the team reviewed and listed in `accept` becomes `accepted`: the same blob
+ * sha (and path, when the entry names one). Changed content has another sha, so it is rejected
+ * again.
+ */
+export function applyAccepted(
+  results: readonly ImageResult[],
+  accept: readonly AcceptEntry[],
+): ImageResult[] {
+  return results.map((result) => {
+    const sha = result.sha?.toLowerCase()
+    const listed =
+      result.status === 'reject' &&
+      sha !== undefined &&
+      accept.some((entry) => entry.sha === sha && (entry.path ?? result.path) === result.path)
+    return listed ? { ...result, status: 'accepted' } : result
+  })
+}
+
 export function countResults(results: readonly ImageResult[]): Counts {
   const count = (status: ResultStatus) => results.filter((r) => r.status === status).length
   return {
@@ -81,15 +100,22 @@ export function decideVerdict(
   policy: Pick<Config, 'failOnReject' | 'onApiError'>,
 ): Verdict {
   const { checked, passed, rejected, errors } = counts
+  const accepted = counts.accepted ?? 0
   if (checked === 0) return { failed: false, summary: 'No images to check.' }
   const parts = [`${rejected} of ${checked} image${checked === 1 ? '' : 's'} rejected`]
   if (errors > 0) parts.push(`${errors} could not be checked`)
-  const described = `${parts.join(', ')} (${passed} passed).`
+  const also = accepted > 0 ? `, ${accepted} accepted` : ''
+  const described = `${parts.join(', ')} (${passed} passed${also}).`
   const failsOnReject = rejected > 0 && policy.failOnReject
   const failsOnError = errors > 0 && policy.onApiError === 'fail'
   const verdict: Verdict = {
     failed: failsOnReject || failsOnError,
-    summary: rejected === 0 && errors === 0 ? `All ${checked} images passed.` : described,
+    summary:
+      rejected === 0 && errors === 0
+        ? accepted === 0
+          ? `All ${checked} images passed.`
+          : `${passed} of ${checked} images passed, ${accepted} accepted (accept input).`
+        : described,
   }
   if (errors > 0 && policy.onApiError === 'warn') {
     verdict.warning = `${errors} image${errors === 1 ? '' : 's'} could not be checked (on-api-error: warn).`

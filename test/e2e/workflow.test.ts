@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { failCheck, pass } from '../fakes/dashscope.js'
+import { blobSha } from '../fakes/git.js'
 import { mergeGroupPayload, runAction } from './harness.js'
-import { API_KEY, openPull, resultsOf, runOnPull, useFakes } from './setup.js'
+import { API_KEY, openPull, pushToPull, resultsOf, runOnPull, useFakes } from './setup.js'
 
 const fakes = useFakes()
 
@@ -106,5 +107,50 @@ describe('merge_group', () => {
     )
     expect(fakes.github.count('POST', /comments$/)).toBe(0)
     expect(run.summary).toContain('`InvalidFile.FacePose`')
+  })
+})
+
+describe('accept', () => {
+  it('accepts a reviewed rejection of exactly that content, and rejects it again once it changes', async () => {
+    const pull = openPull(fakes.github, { 'people/kept.jpg': 'kept', 'people/ok.jpg': 'ok' })
+    fakes.dashscope.verdicts = [
+      { match: /kept\.jpg$/, reply: () => failCheck('The body is turned sideways') },
+      { match: /ok\.jpg$/, reply: () => pass('full') },
+    ]
+    const sha = blobSha(Buffer.from('kept'))
+    const accept = `# reviewed: a side view we keep\npeople/kept.jpg@${sha.toUpperCase()}`
+    const first = await runOnPull(fakes, pull.payload, { accept })
+    expect(first.exitCode).toBe(0)
+    expect(first.outputs).toMatchObject({ checked: '2', passed: '1', rejected: '0', accepted: '1' })
+    expect(resultsOf(first)).toContainEqual(
+      expect.objectContaining({ path: 'people/kept.jpg', status: 'accepted', sha }),
+    )
+    expect(first.stdout).not.toMatch(/^::error/m)
+    expect(first.stdout).toContain('1 of 2 images passed, 1 accepted (accept input).')
+    const body = fakes.github.comments.get(7)?.[0]?.body ?? ''
+    expect(body).toContain('### ✅ AnimateAnyone image check: 1 passed, 1 accepted')
+    expect(body).toContain('#### ☑️ Accepted · 1 image')
+
+    const changed = pushToPull(fakes.github, pull, { 'people/kept.jpg': 'kept, edited' })
+    const second = await runOnPull(fakes, changed.payload, { accept })
+    expect(second.exitCode).toBe(1)
+    expect(second.outputs).toMatchObject({ rejected: '1', accepted: '0' })
+    expect(resultsOf(second)).toContainEqual(
+      expect.objectContaining({
+        path: 'people/kept.jpg',
+        status: 'reject',
+        sha: blobSha(Buffer.from('kept, edited')),
+      }),
+    )
+  })
+
+  it('fails at once on a line that is no blob SHA, naming the input and the line', async () => {
+    const { payload } = openPull(fakes.github, { 'a.jpg': 'a' })
+    const run = await runOnPull(fakes, payload, { accept: `${'a'.repeat(40)}\nnot-a-sha` })
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout).toContain(
+      '::error::Input "accept" line 2 is not a blob SHA (40 or 64 hex digits) or path@blobsha: "not-a-sha".',
+    )
+    expect(fakes.dashscope.calls).toHaveLength(0)
   })
 })

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { ConfigError } from '../../../src/shared/errors.js'
 import { DEFAULT_BASE_URL, DEFAULT_ENDPOINT } from '../../../src/config/defaults.js'
-import { parseConfig, splitPatterns } from '../../../src/config/config.js'
+import { parseAccept, parseConfig, splitPatterns } from '../../../src/config/config.js'
 
 const reader =
   (values: Record<string, string>) =>
@@ -104,6 +104,39 @@ describe('comment-key', () => {
     expect(parseConfig(reader({})).commentKey).toBe('')
     expect(parseConfig(reader({ 'comment-key': ' full body/--> ' })).commentKey).toBe('full-body')
     expect(parseConfig(reader({ 'comment-key': 'v2.half_body' })).commentKey).toBe('v2.half_body')
+  })
+})
+
+describe('accept', () => {
+  const sha1 = 'A'.repeat(40)
+  const sha256 = '0123456789abcdef'.repeat(4)
+
+  it('reads blob SHAs and path@blobsha lines, skipping blanks and comments', () => {
+    expect(
+      parseAccept(
+        `# reviewed by the art team\n${sha1}\n\n  characters/bob/side-view.jpg@${sha256}  \r\nodd@name.jpg@${sha1}`,
+      ),
+    ).toEqual([
+      { sha: 'a'.repeat(40) },
+      { sha: sha256, path: 'characters/bob/side-view.jpg' },
+      { sha: 'a'.repeat(40), path: 'odd@name.jpg' },
+    ])
+    expect(parseConfig(reader({})).accept).toEqual([])
+  })
+
+  it.each([
+    ['abc123', 1],
+    [`${'a'.repeat(40)}\n${'g'.repeat(40)}`, 2],
+    ['a'.repeat(41), 1],
+    [`@${'a'.repeat(40)}`, 1],
+    [`\n\nphoto.jpg@${'a'.repeat(39)}`, 3],
+  ])('refuses %j naming the input and line %i', (value, line) => {
+    expect(() => parseConfig(reader({ accept: value }))).toThrow(ConfigError)
+    expect(() => parseAccept(value)).toThrow(
+      new RegExp(
+        `^Input "accept" line ${line} is not a blob SHA \\(40 or 64 hex digits\\) or path@blobsha: ".+"\\. .*git hash-object`,
+      ),
+    )
   })
 })
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
+  applyAccepted,
   applyBodystyleRule,
   countResults,
   decideVerdict,
@@ -70,6 +71,53 @@ describe('decideVerdict', () => {
   })
   it('a fully down API never passes by default', () => {
     expect(decideVerdict(counts(0, 0, 5), policy).failed).toBe(true)
+  })
+})
+
+describe('applyAccepted', () => {
+  const sha = 'c0ffee'.repeat(6) + 'c0ff'
+  const other = 'decade'.repeat(6) + 'deca'
+  const rejected = (path: string, blob: string) =>
+    toResult(path, 'u', { status: 'reject', code: 'InvalidFile.BodyPose' }, blob)
+
+  it('accepts a rejection of exactly the listed content, at any path or the listed one', () => {
+    const results = [rejected('a.jpg', sha), rejected('b.jpg', sha), rejected('c.jpg', other)]
+    expect(applyAccepted(results, [{ sha }]).map((r) => r.status)).toEqual([
+      'accepted',
+      'accepted',
+      'reject',
+    ])
+    expect(applyAccepted(results, [{ sha, path: 'b.jpg' }]).map((r) => r.status)).toEqual([
+      'reject',
+      'accepted',
+      'reject',
+    ])
+  })
+
+  it('never turns a pass or an error into accepted, nor content without a known sha', () => {
+    const results = [
+      toResult('p.jpg', 'u', { status: 'pass' }, sha),
+      toResult('e.jpg', 'u', { status: 'error' }, sha),
+      rejected('x.jpg', sha),
+    ].map((r, i) => (i === 2 ? { ...r, sha: null } : r))
+    expect(applyAccepted(results, [{ sha }]).map((r) => r.status)).toEqual([
+      'pass',
+      'error',
+      'reject',
+    ])
+  })
+
+  it('counts accepted images apart, and they never fail the check', () => {
+    const results = applyAccepted(
+      [rejected('a.jpg', sha), toResult('ok.jpg', 'u', { status: 'pass' })],
+      [{ sha }],
+    )
+    const counts = countResults(results)
+    expect(counts).toMatchObject({ checked: 2, passed: 1, rejected: 0, accepted: 1 })
+    expect(decideVerdict(counts, { failOnReject: true, onApiError: 'fail' })).toEqual({
+      failed: false,
+      summary: '1 of 2 images passed, 1 accepted (accept input).',
+    })
   })
 })
 
