@@ -18,6 +18,7 @@ export interface PullRequestInfo {
   baseSha: string
   /** From the payload; the files API lists at most 3,000, so more needs another way. */
   changedFiles: number | undefined
+  draft: boolean
 }
 
 export type Trigger =
@@ -82,6 +83,7 @@ export function parseTrigger(
         headRef: asString(head?.ref) ?? '',
         baseSha: asString(base?.sha) ?? '',
         changedFiles: typeof pr?.changed_files === 'number' ? pr.changed_files : undefined,
+        draft: pr?.draft === true,
       },
     }
   }

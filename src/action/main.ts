@@ -21,6 +21,12 @@ export async function run(): Promise<void> {
     const io = coreIo()
     const event = await readEvent(process.env)
     const trigger = parseTrigger(event.eventName, event.payload, process.env)
+    if (config.skipDrafts && trigger.kind === 'pull_request' && trigger.pr.draft) {
+      io.notice(
+        `#${trigger.pr.number} is a draft: not checked (skip-drafts). Its images are checked once it is ready for review.`,
+      )
+      return
+    }
     const detector = createDetector(config.detector, io)
     const octokit = createOctokit(config.githubToken, io)
     const report = await runCheck({

@@ -49,6 +49,8 @@ export interface Config {
   maxAnnotations: number
   /** Reviewed content: a rejection of exactly this blob (at this path, when given) is accepted. */
   accept: AcceptEntry[]
+  /** Draft pull requests are skipped: no detection, no comment. */
+  skipDrafts: boolean
   /** Time allowed for one download or request. */
   timeoutMs: number
   mode: Mode
@@ -185,6 +187,7 @@ export function parseConfig(read: InputReader, env: NodeJS.ProcessEnv = {}): Con
     commentKey: sanitizeCommentKey(read('comment-key')),
     maxAnnotations: input.number('max-annotations'),
     accept: parseAccept(read('accept')),
+    skipDrafts: input.bool('skip-drafts'),
     timeoutMs: input.number('timeout') * 1000,
     mode: input.choice('mode'),
     maxImages: input.number('max-images'),

@@ -28,6 +28,7 @@ export const INPUT_DEFAULTS = {
   'comment-key': '',
   'max-annotations': '10',
   accept: '',
+  'skip-drafts': 'false',
 } as const
 
 export type InputName = keyof typeof INPUT_DEFAULTS

@@ -154,3 +154,27 @@ describe('accept', () => {
     expect(fakes.dashscope.calls).toHaveLength(0)
   })
 })
+
+describe('skip-drafts', () => {
+  const asDraft = (payload: object): object => {
+    const event = payload as { pull_request: Record<string, unknown> }
+    return { ...event, pull_request: { ...event.pull_request, draft: true } }
+  }
+
+  it('skips a draft with a notice: no detection, no comment, exit 0', async () => {
+    const { payload } = openPull(fakes.github, { 'a.jpg': 'a' })
+    const run = await runOnPull(fakes, asDraft(payload), { 'skip-drafts': 'true' })
+    expect(run.exitCode).toBe(0)
+    expect(run.stdout).toContain('::notice::#7 is a draft: not checked (skip-drafts).')
+    expect(fakes.dashscope.calls).toHaveLength(0)
+    expect(fakes.github.requests).toHaveLength(0)
+    expect(fakes.github.comments.get(7)).toBeUndefined()
+  })
+
+  it('checks a draft by default, and a ready PR with skip-drafts', async () => {
+    const { payload } = openPull(fakes.github, { 'a.jpg': 'a' })
+    fakes.dashscope.verdicts = [{ match: /a\.jpg$/, reply: () => pass('full') }]
+    expect((await runOnPull(fakes, asDraft(payload))).outputs.checked).toBe('1')
+    expect((await runOnPull(fakes, payload, { 'skip-drafts': 'true' })).outputs.checked).toBe('1')
+  })
+})

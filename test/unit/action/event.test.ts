@@ -36,6 +36,7 @@ describe('parseTrigger', () => {
         headRef: 'patch-1',
         baseSha: 'b',
         changedFiles: 12,
+        draft: false,
       },
     })
   })

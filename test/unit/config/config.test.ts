@@ -35,6 +35,8 @@ describe('parseConfig', () => {
       maxImages: 1000,
       commentKey: '',
       maxAnnotations: 10,
+      accept: [],
+      skipDrafts: false,
     })
     expect(config.detector.backend === 'dashscope' && config.detector.endpoint.href).toBe(
       DEFAULT_ENDPOINT,
@@ -68,6 +70,7 @@ describe('parseConfig', () => {
     ['mode', 'some', /"mode" must be one of "auto", "changed", "all"/],
     ['fail-on-reject', 'yes', /"fail-on-reject" must be "true" or "false"; got "yes"/],
     ['upload', '1', /"upload" must be "true" or "false"/],
+    ['skip-drafts', 'yes', /"skip-drafts" must be "true" or "false"; got "yes"/],
     ['concurrency', '0', /"concurrency" must be an integer from 1 to 64; got "0"/],
     ['concurrency', '2.5', /"concurrency" must be an integer/],
     ['timeout', 'soon', /"timeout" must be a number from/],
