@@ -2,6 +2,7 @@ import type { Config } from '../config/config.js'
 import type { Detector, DetectorStats } from '../detect/types.js'
 import { detectAll, type ImageToDetect } from '../detect/run.js'
 import {
+  applyAccepted,
   countResults,
   decideVerdict,
   type Counts,
@@ -20,8 +21,10 @@ import {
 import { readImageBytes } from '../github/image-source.js'
 import type { Octokit } from '../github/repo.js'
 import { resolveImageUrl } from '../github/resolve.js'
+import { reportLinks, type ReportLinks } from '../report/links.js'
 import { decodeRecord, VerdictCache } from '../report/record.js'
 import { readRecordFile } from '../report/record-file.js'
+import { commentMarker } from '../report/render.js'
 import { GatherError } from '../shared/errors.js'
 import { safeText } from '../shared/untrusted.js'
 import type { RepoRef, Trigger } from './event.js'
@@ -37,6 +40,8 @@ export interface CheckOptions {
   /** e.g. "DashScope animate-anyone-detect-gen2", for the report. */
   detectorName: string
   io: ActionIo
+  /** The runner's environment, for the report's links (GITHUB_SERVER_URL, GITHUB_RUN_ID). */
+  env?: NodeJS.ProcessEnv
 }
 
 /** The pull request a report belongs to, and the action's comment on it if there is one. */
@@ -66,6 +71,8 @@ export interface CheckReport {
   cache: VerdictCache
   /** Set when this run checked one shard; `scope` then names it, `shard.scope` is the whole run's. */
   shard?: Shard & { scope: string }
+  /** Where the report links the files, their thumbnails and the run. */
+  links: ReportLinks
 }
 
 /** The whole check for one event: gather, detect (reusing recorded verdicts), decide. */
@@ -97,7 +104,11 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   const pullRequest = await findPullRequestComment(options)
   const previous =
     pullRequest?.existing === undefined ? undefined : decodeRecord(pullRequest.existing.body)
-  const cache = new VerdictCache(detector.identity, recordScope(trigger), previous)
+  const cache = new VerdictCache(
+    detector.identity,
+    recordScope(trigger, config.commentKey),
+    previous,
+  )
   if (cache.foreign) {
     io.info(
       'The previous verdicts came from another backend, endpoint, model or pull request: checking every image again.',
@@ -123,16 +134,26 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
     (image) => !cache.has(image.sha),
   )
 
-  const { results, reused } = await io.group('Detecting', () =>
+  const accepted = (result: ImageResult): ImageResult =>
+    applyAccepted([result], config.accept)[0] ?? result
+  const logProgress = progress(images.length, io)
+  const detected = await io.group('Detecting', () =>
     detectAll(
       images.map((image) => toDetectable(options, gathered.head, image)),
-      { detector, requireBodystyle: config.requireBodystyle, cache },
+      {
+        detector,
+        requireBodystyle: config.requireBodystyle,
+        cache,
+        onResult: (result) => logProgress(accepted(result)),
+      },
     ),
   )
+  const results = detected.results.map(accepted)
+  const { reused } = detected
   const counts = countResults(results)
   const stats = detector.stats()
   io.info(
-    `${counts.checked} checked: ${counts.passed} passed, ${counts.rejected} rejected, ${counts.errors} errors; ` +
+    `${counts.checked} checked: ${counts.passed} passed, ${counts.rejected} rejected, ${counts.errors} errors, ${counts.accepted} accepted; ` +
       `${reused} verdict(s) reused, ${stats.requests} request(s), ${stats.retries} retries, ${stats.throttled} throttled.`,
   )
   if (sharded && pullRequest !== undefined) {
@@ -153,6 +174,30 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
     pullRequest: sharded ? undefined : pullRequest,
     cache,
     ...(sharded ? { shard: { ...shard, scope: gathered.scope } } : {}),
+    links: reportLinks(gathered.head.repo, options.env ?? process.env),
+  }
+}
+
+const STATUS_WORDS: Record<ImageResult['status'], string> = {
+  pass: 'PASS',
+  reject: 'REJECT',
+  error: 'ERROR',
+  accepted: 'ACCEPTED',
+}
+
+/** One log line per image as it finishes, and its whole decision for ACTIONS_STEP_DEBUG. */
+function progress(total: number, io: ActionIo): (result: ImageResult) => void {
+  let done = 0
+  return (result) => {
+    done++
+    const path = safeText(result.path)
+    const code = result.code === null ? '' : ` ${safeText(result.code)}`
+    io.info(`[${done}/${total}] ${STATUS_WORDS[result.status]} ${path}${code}`)
+    io.debug(
+      `Decision for ${path}: ${result.status}, code ${safeText(result.code ?? '-')}, ` +
+        `body ${result.bodystyle ?? '-'}, request ${safeText(result.requestId ?? '-')}, ` +
+        `blob ${result.sha ?? '-'}, message ${safeText(result.message ?? '-')}`,
+    )
   }
 }
 
@@ -170,7 +215,13 @@ export async function findPullRequestComment(
   const { pr } = trigger
   try {
     const author = await commentAuthor(octokit, options.config.commentAuthor)
-    const existing = await findStickyComment(octokit, pr.baseRepo, pr.number, author)
+    const existing = await findStickyComment(
+      octokit,
+      pr.baseRepo,
+      pr.number,
+      author,
+      commentMarker(options.config.commentKey),
+    )
     return { repo: pr.baseRepo, number: pr.number, existing, commentsRead: true }
   } catch (error) {
     io.warning(
@@ -180,13 +231,17 @@ export async function findPullRequestComment(
   }
 }
 
-/** What a verdict record belongs to: a copy from another repository or PR is never trusted. */
-export function recordScope(trigger: Trigger): string {
+/**
+ * What a verdict record belongs to: a copy from another repository, PR or `comment-key` is never
+ * trusted.
+ */
+export function recordScope(trigger: Trigger, commentKey = ''): string {
+  const key = commentKey === '' ? '' : ` ${commentKey}`
   if (trigger.kind === 'pull_request') {
     const { baseRepo, number } = trigger.pr
-    return `${baseRepo.owner}/${baseRepo.repo}#${number}`
+    return `${baseRepo.owner}/${baseRepo.repo}#${number}${key}`
   }
-  return `${trigger.repo.owner}/${trigger.repo.repo}`
+  return `${trigger.repo.owner}/${trigger.repo.repo}${key}`
 }
 
 function toDetectable(options: CheckOptions, head: HeadCommit, image: ImageFile): ImageToDetect {

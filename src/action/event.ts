@@ -18,11 +18,21 @@ export interface PullRequestInfo {
   baseSha: string
   /** From the payload; the files API lists at most 3,000, so more needs another way. */
   changedFiles: number | undefined
+  draft: boolean
 }
 
 export type Trigger =
   | { kind: 'pull_request'; eventName: string; pr: PullRequestInfo }
   | { kind: 'push'; eventName: string; repo: RepoRef; before: string; after: string; ref: string }
+  /** A merge queue entry: the queue's base commit and the temporary merge commit to check. */
+  | {
+      kind: 'merge_group'
+      eventName: string
+      repo: RepoRef
+      baseSha: string
+      headSha: string
+      ref: string
+    }
   | { kind: 'other'; eventName: string; repo: RepoRef; sha: string; ref: string }
 
 export const PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_target'])
@@ -73,6 +83,7 @@ export function parseTrigger(
         headRef: asString(head?.ref) ?? '',
         baseSha: asString(base?.sha) ?? '',
         changedFiles: typeof pr?.changed_files === 'number' ? pr.changed_files : undefined,
+        draft: pr?.draft === true,
       },
     }
   }
@@ -86,6 +97,22 @@ export function parseTrigger(
       before: asString(payload.before) ?? '',
       after,
       ref: stripRef(asString(payload.ref) ?? env.GITHUB_REF ?? ''),
+    }
+  }
+
+  if (eventName === 'merge_group') {
+    const group = asObject(payload.merge_group)
+    const headSha = asString(group?.head_sha) ?? env.GITHUB_SHA ?? ''
+    if (headSha === '') {
+      throw new GatherError('The merge_group event payload has no merge_group.head_sha.')
+    }
+    return {
+      kind: 'merge_group',
+      eventName,
+      repo,
+      baseSha: asString(group?.base_sha) ?? '',
+      headSha,
+      ref: stripRef(asString(group?.head_ref) ?? env.GITHUB_REF ?? ''),
     }
   }
 

@@ -24,10 +24,16 @@ export async function run(): Promise<void> {
     const io = coreIo()
     const event = await readEvent(process.env)
     const trigger = parseTrigger(event.eventName, event.payload, process.env)
+    if (config.skipDrafts && trigger.kind === 'pull_request' && trigger.pr.draft) {
+      io.notice(
+        `#${trigger.pr.number} is a draft: not checked (skip-drafts). Its images are checked once it is ready for review.`,
+      )
+      return
+    }
     const octokit = createOctokit(config.githubToken, io)
     const report =
       config.mergeResults.length > 0
-        ? await mergeReport({ config, trigger, octokit, io })
+        ? await mergeReport({ config, trigger, octokit, io, env: process.env })
         : await runCheck({
             config,
             trigger,
@@ -35,6 +41,7 @@ export async function run(): Promise<void> {
             detector: createDetector(shardDetectorConfig(config.detector, config.shard, io), io),
             detectorName: describeDetector(config.detector),
             io,
+            env: process.env,
           })
     await publish(report, { config, octokit, io })
     await saveRunFiles(report, config, io)

@@ -5,6 +5,7 @@ import { countResults, decideVerdict, type ImageResult } from '../detect/results
 import type { DetectorStats } from '../detect/types.js'
 import { headOf } from '../github/gather.js'
 import type { Octokit } from '../github/repo.js'
+import { reportLinks } from '../report/links.js'
 import { VerdictCache, type VerdictRecord } from '../report/record.js'
 import { ConfigError, errorMessage } from '../shared/errors.js'
 import { safeText } from '../shared/untrusted.js'
@@ -179,6 +180,8 @@ export interface MergeOptions {
   trigger: Trigger
   octokit: Octokit
   io: ActionIo
+  /** GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID… for the report's links. */
+  env?: NodeJS.ProcessEnv
 }
 
 /**
@@ -238,6 +241,7 @@ export async function mergeReport(options: MergeOptions): Promise<CheckReport> {
     stats: merged.stats,
     detectorName: merged.detector,
     pullRequest: await findPullRequestComment(options),
+    links: reportLinks(head.repo, options.env ?? process.env),
     cache,
   }
 }

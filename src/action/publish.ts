@@ -1,4 +1,5 @@
 import type { Config } from '../config/config.js'
+import type { ImageResult } from '../detect/results.js'
 import { upsertComment } from '../github/comment.js'
 import type { Octokit } from '../github/repo.js'
 import {
@@ -14,7 +15,7 @@ import type { CheckReport } from './check.js'
 import type { ActionIo } from './io.js'
 
 export interface PublishOptions {
-  config: Pick<Config, 'comment'>
+  config: Pick<Config, 'comment' | 'commentKey' | 'maxAnnotations'>
   octokit: Octokit
   io: ActionIo
 }
@@ -33,13 +34,8 @@ export async function publish(report: CheckReport, options: PublishOptions): Pro
   io.setOutput('passed', counts.passed)
   io.setOutput('rejected', counts.rejected)
   io.setOutput('errors', counts.errors)
-  for (const result of results) {
-    const text = `${result.code ?? result.status}: ${result.message ?? ''}`
-    if (result.status === 'reject')
-      io.error(text, { title: 'Rejected by the AnimateAnyone check', file: result.path })
-    if (result.status === 'error')
-      io.warning(text, { title: 'Not checked (error)', file: result.path })
-  }
+  io.setOutput('accepted', counts.accepted)
+  annotate(results, options.config.maxAnnotations, io)
 
   const context: ReportContext = {
     counts,
@@ -50,6 +46,8 @@ export async function publish(report: CheckReport, options: PublishOptions): Pro
     reused: report.reused,
     skipped: report.skipped,
     fullListHint: 'the results output lists every image',
+    links: report.links,
+    commentKey: options.config.commentKey,
   }
   const summary = renderReportWithOmissions(results, context, SUMMARY_LIMIT, countBytes)
   try {
@@ -68,6 +66,29 @@ export async function publish(report: CheckReport, options: PublishOptions): Pro
 
   if (counts.checked === 0) io.notice(`No images to check in ${report.scope}.`)
   if (verdict.warning !== undefined) io.warning(verdict.warning)
+}
+
+/**
+ * One annotation per rejected file (an error), then per file that could not be checked (a
+ * warning), at most `max`; a notice counts the rest. GitHub shows only a few per step anyway.
+ */
+export function annotate(results: readonly ImageResult[], max: number, io: ActionIo): void {
+  const annotated = [
+    ...results.filter((r) => r.status === 'reject'),
+    ...results.filter((r) => r.status === 'error'),
+  ]
+  for (const result of annotated.slice(0, max)) {
+    const text = `${result.code ?? result.status}: ${result.message ?? ''}`
+    if (result.status === 'reject')
+      io.error(text, { title: 'Rejected by the AnimateAnyone check', file: result.path })
+    else io.warning(text, { title: 'Not checked (error)', file: result.path })
+  }
+  const more = annotated.length - Math.min(max, annotated.length)
+  if (more > 0) {
+    io.notice(
+      `${more} more rejected or unchecked image${more === 1 ? ' is' : 's are'} not annotated (max-annotations: ${max}); the job summary lists every image.`,
+    )
+  }
 }
 
 async function publishComment(

@@ -90,13 +90,17 @@ const nullableString = (value: unknown): value is string | null =>
 function toImageResult(value: unknown): ImageResult | undefined {
   const item = asObject(value)
   if (item === undefined) return undefined
-  const { path, url, status, bodystyle, code, message, requestId } = item
+  const { path, url, status, bodystyle, code, message, requestId, sha } = item
   if (typeof path !== 'string' || typeof url !== 'string') return undefined
-  if (status !== 'pass' && status !== 'reject' && status !== 'error') return undefined
+  if (status !== 'pass' && status !== 'reject' && status !== 'error' && status !== 'accepted')
+    return undefined
   if (bodystyle !== null && bodystyle !== 'full' && bodystyle !== 'half') return undefined
   if (!nullableString(code) || !nullableString(message) || !nullableString(requestId))
     return undefined
-  return { path, url, status, bodystyle, code, message, requestId }
+  // Files written before results carried the blob sha have none.
+  const blob = sha === undefined ? null : sha
+  if (!nullableString(blob)) return undefined
+  return { path, url, status, bodystyle, code, message, requestId, sha: blob }
 }
 
 /** Reads a results file; throws an Error saying what is wrong with it (the caller names the file). */

@@ -8,6 +8,7 @@ export function resultLine(result: ImageResult, paint: CliIo['paint'] = (_, text
     pass: paint('green', 'PASS  '),
     reject: paint('red', 'REJECT'),
     error: paint('yellow', 'ERROR '),
+    accepted: paint('dim', 'ACCEPT'),
   }[result.status]
   const detail =
     result.status === 'pass'

@@ -2,6 +2,7 @@ import { resolve } from 'node:path'
 import { parseShard, type Shard } from '../action/shard.js'
 import type { RequiredBodystyle } from '../detect/types.js'
 import { ConfigError } from '../shared/errors.js'
+import { safeText } from '../shared/untrusted.js'
 import { INPUT_CHOICES, INPUT_DEFAULTS, INPUT_RANGES, type InputName } from './defaults.js'
 
 export type ApiErrorPolicy = 'fail' | 'warn'
@@ -44,6 +45,14 @@ export interface Config {
   comment: CommentPolicy
   /** The login whose marker comment is the action's own; '' = the token's login or github-actions[bot]. */
   commentAuthor: string
+  /** Sanitised `comment-key`: steps with different keys keep separate comments ('' = none). */
+  commentKey: string
+  /** Annotations on files at most (rejections first, then errors); a notice counts the rest. */
+  maxAnnotations: number
+  /** Reviewed content: a rejection of exactly this blob (at this path, when given) is accepted. */
+  accept: AcceptEntry[]
+  /** Draft pull requests are skipped: no detection, no comment. */
+  skipDrafts: boolean
   /** Time allowed for one download or request. */
   timeoutMs: number
   mode: Mode
@@ -199,6 +208,10 @@ export function parseConfig(read: InputReader, env: NodeJS.ProcessEnv = {}): Con
     onApiError: input.choice('on-api-error'),
     comment: input.choice('comment'),
     commentAuthor: read('comment-author').trim(),
+    commentKey: sanitizeCommentKey(read('comment-key')),
+    maxAnnotations: input.number('max-annotations'),
+    accept: parseAccept(read('accept')),
+    skipDrafts: input.bool('skip-drafts'),
     timeoutMs: input.number('timeout') * 1000,
     mode: input.choice('mode'),
     maxImages: input.number('max-images'),
@@ -208,6 +221,50 @@ export function parseConfig(read: InputReader, env: NodeJS.ProcessEnv = {}): Con
     resultsFile: path('results-file'),
     mergeResults,
   }
+}
+
+/** One line of the `accept` input: a blob sha, for any path or for one path. */
+export interface AcceptEntry {
+  /** Lower-case git blob sha: 40 hex digits (SHA-1) or 64 (SHA-256 repositories). */
+  sha: string
+  path?: string
+}
+
+/**
+ * The `accept` input: one `blobsha` or `path@blobsha` per line; empty lines and lines starting
+ * with `#` are ignored. A line that is neither names itself in the error.
+ */
+export function parseAccept(value: string): AcceptEntry[] {
+  const entries: AcceptEntry[] = []
+  value.split(/\r?\n/).forEach((raw, index) => {
+    const line = raw.trim()
+    if (line === '' || line.startsWith('#')) return
+    const at = line.lastIndexOf('@')
+    const path = at === -1 ? undefined : line.slice(0, at).trim()
+    const sha = (at === -1 ? line : line.slice(at + 1)).trim().toLowerCase()
+    if (!/^([0-9a-f]{40}|[0-9a-f]{64})$/.test(sha) || path === '') {
+      throw new ConfigError(
+        'accept',
+        `line ${index + 1} is not a blob SHA (40 or 64 hex digits) or path@blobsha: "${safeText(line, 120)}". ` +
+          'The report prints the blob SHA of every rejected image; `git hash-object PATH` gives it too.',
+      )
+    }
+    entries.push(path === undefined ? { sha } : { sha, path })
+  })
+  return entries
+}
+
+/**
+ * A `comment-key` as it may stand in the comment's marker: letters, digits, `.`, `_` and `-` (no
+ * `--`, which older parsers refuse inside an HTML comment), at most 64 characters.
+ */
+export function sanitizeCommentKey(key: string): string {
+  return key
+    .trim()
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/-{2,}/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 64)
 }
 
 /** Globs separated by newlines or commas; commas inside braces belong to the glob. */

@@ -29,6 +29,10 @@ export const INPUT_DEFAULTS = {
   shard: '1/1',
   'results-file': '',
   'merge-results': '',
+  'comment-key': '',
+  'max-annotations': '10',
+  accept: '',
+  'skip-drafts': 'false',
 } as const
 
 export type InputName = keyof typeof INPUT_DEFAULTS
@@ -40,6 +44,7 @@ export const INPUT_RANGES = {
   'max-images': [1, 1_000_000, true],
   'rate-limit': [0.01, 1000, false],
   'max-retries': [0, 20, true],
+  'max-annotations': [0, 1000, true],
 } as const satisfies Partial<Record<InputName, readonly [number, number, boolean]>>
 
 /** The choices of the enumerated inputs. */

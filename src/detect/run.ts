@@ -74,6 +74,7 @@ export async function detectAll(
         image.path,
         image.url,
         applyBodystyleRule(detection, options.requireBodystyle),
+        image.sha ?? null,
       )
       options.onResult?.(result, index)
       return result

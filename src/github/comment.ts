@@ -31,13 +31,19 @@ export async function commentAuthor(octokit: Octokit, configured: string): Promi
   }
 }
 
-/** Whether a comment is the action's own: the marker, written by the expected account. */
+/**
+ * Whether a comment is the action's own: its first line is the marker (of this `comment-key`),
+ * and the expected account wrote it. Only the first line counts: a file name shown further down
+ * could hold another step's marker.
+ */
 export function isOwnComment(
   body: string | undefined,
   author: CommentAuthor | null | undefined,
   login: string,
+  marker: string = COMMENT_MARKER,
 ): boolean {
-  if (body?.includes(COMMENT_MARKER) !== true || author == null) return false
+  const firstLine = body?.trimStart().split('\n', 1)[0]?.trim()
+  if (firstLine !== marker || author == null) return false
   return author.login.toLowerCase() === login.toLowerCase()
 }
 
@@ -46,13 +52,14 @@ export async function findStickyComment(
   repo: RepoRef,
   issueNumber: number,
   login: string,
+  marker: string = COMMENT_MARKER,
 ): Promise<StickyComment | undefined> {
   const comments = await octokit.paginate(octokit.rest.issues.listComments, {
     ...repo,
     issue_number: issueNumber,
     per_page: 100,
   })
-  const own = comments.find((comment) => isOwnComment(comment.body, comment.user, login))
+  const own = comments.find((comment) => isOwnComment(comment.body, comment.user, login, marker))
   return own === undefined ? undefined : { id: own.id, body: own.body ?? '' }
 }
 

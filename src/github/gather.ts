@@ -49,7 +49,10 @@ export interface Gathered {
   scope: string
 }
 
-/** `auto` checks what changed on pull requests and pushes, and audits everything otherwise. */
+/**
+ * `auto` checks what changed on pull requests, pushes and merge queue entries, and audits
+ * everything otherwise.
+ */
 export function resolveMode(mode: Mode, trigger: Trigger): 'changed' | 'all' {
   if (mode === 'all') return 'all'
   if (trigger.kind === 'other') {
@@ -74,6 +77,8 @@ export function headOf(trigger: Trigger): HeadCommit {
       }
     case 'push':
       return { repo: trigger.repo, gitRepo: trigger.repo, sha: trigger.after, ref: trigger.ref }
+    case 'merge_group':
+      return { repo: trigger.repo, gitRepo: trigger.repo, sha: trigger.headSha, ref: trigger.ref }
     case 'other':
       return { repo: trigger.repo, gitRepo: trigger.repo, sha: trigger.sha, ref: trigger.ref }
   }
@@ -266,21 +271,7 @@ async function listChanged(
       return 'audit'
     }
     try {
-      const compared = await compareFiles(octokit, head.gitRepo, before, after)
-      if (compared.complete) {
-        return {
-          files: present(compared.files),
-          scope: `the files changed from ${before.slice(0, 7)} to ${after.slice(0, 7)}`,
-        }
-      }
-      log.info(
-        'The compare API lists at most 300 files: comparing the trees of both commits instead.',
-      )
-      const changed = await diffTrees(octokit, head.gitRepo, compared.mergeBase, after)
-      return {
-        files: fromTreeDiff(changed),
-        scope: `the files changed from ${before.slice(0, 7)} to ${after.slice(0, 7)} (tree comparison)`,
-      }
+      return await compareRange(octokit, head, before, after, log)
     } catch (error) {
       if (httpStatusOf(error) !== 404) throw error
       log.notice(
@@ -289,5 +280,44 @@ async function listChanged(
       return 'audit'
     }
   }
+
+  if (trigger.kind === 'merge_group') {
+    const { baseSha, headSha } = trigger
+    if (baseSha !== '') {
+      try {
+        return await compareRange(
+          octokit,
+          head,
+          baseSha,
+          headSha,
+          log,
+          'the files the merge queue entry changes',
+        )
+      } catch (error) {
+        if (httpStatusOf(error) !== 404) throw error
+      }
+    }
+    log.notice(
+      'The merge queue base commit is missing or unknown: auditing every image at the merge commit.',
+    )
+    return 'audit'
+  }
   return 'audit'
+}
+
+/** The files changed from `base` to `after`: the compare API, or past its limit the trees. */
+async function compareRange(
+  octokit: Octokit,
+  head: HeadCommit,
+  base: string,
+  after: string,
+  log: Logger,
+  what = 'the files changed',
+): Promise<{ files: Candidate[]; scope: string }> {
+  const compared = await compareFiles(octokit, head.gitRepo, base, after)
+  const scope = `${what} from ${base.slice(0, 7)} to ${after.slice(0, 7)}`
+  if (compared.complete) return { files: present(compared.files), scope }
+  log.info('The compare API lists at most 300 files: comparing the trees of both commits instead.')
+  const changed = await diffTrees(octokit, head.gitRepo, compared.mergeBase, after)
+  return { files: fromTreeDiff(changed), scope: `${scope} (tree comparison)` }
 }

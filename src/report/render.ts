@@ -1,10 +1,20 @@
+import { sanitizeCommentKey } from '../config/config.js'
 import type { ImageResult, Counts } from '../detect/results.js'
 import { safeText } from '../shared/untrusted.js'
 import { explain } from './explain.js'
+import { commitUrl, fileUrls, type ReportLinks } from './links.js'
+
+export type { ReportLinks } from './links.js'
 
 export const COMMENT_MARKER = '<!-- animate-anyone-check -->'
 /** GitHub refuses comment bodies longer than this. */
 export const COMMENT_LIMIT = 65_536
+
+/** The hidden first line that finds the comment again: one per `comment-key`. */
+export function commentMarker(key = ''): string {
+  const clean = sanitizeCommentKey(key)
+  return clean === '' ? COMMENT_MARKER : `<!-- animate-anyone-check ${clean} -->`
+}
 
 export interface ReportContext {
   counts: Counts
@@ -13,12 +23,17 @@ export interface ReportContext {
   scope: string
   /** e.g. "DashScope animate-anyone-detect-gen2". */
   detector: string
+  /** The head commit the files were read at. */
   sha: string
   /** Verdicts reused from the previous run's record (no detection call). */
   reused: number
   skipped: { path: string; reason: string }[]
   /** Where the full list is when this report is cut. */
   fullListHint: string
+  /** Links to the files, their thumbnails and the run; without them paths are shown unlinked. */
+  links?: ReportLinks
+  /** `comment-key`: which marker the report starts with. */
+  commentKey?: string
 }
 
 /** How a limit is counted: comments by characters, the job summary by UTF-8 bytes (as GitHub does). */
@@ -26,47 +41,119 @@ export type Measure = (text: string) => number
 export const countChars: Measure = (text) => text.length
 export const countBytes: Measure = (text) => Buffer.byteLength(text, 'utf8')
 
+/** Joins `@` and `#` to what follows, so that no mention, team, e-mail or issue reference forms. */
+const JOINER = '\u2060'
+
+const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' }
+const isWordChar = (char: string | undefined): boolean =>
+  char !== undefined && /[\p{L}\p{N}]/u.test(char)
+
 /**
- * Makes text inert in Markdown and HTML: everything but letters, digits, spaces and slashes becomes
- * a numeric character reference, so a file name can neither break a table nor inject markup,
- * links, mentions or issue references.
+ * Untrusted text for a Markdown paragraph or table cell, shown as written: `<`, `>` and `&` as
+ * entities, the Markdown punctuation that could start emphasis, code, links, strikethrough, math
+ * or a cell boundary backslash-escaped, and a word joiner after `@`, an issue `#`, a URL scheme's
+ * `:` and `www`, so that GitHub links nothing and notifies no one.
  */
 export function escapeText(text: string): string {
-  return safeText(text).replace(/[^\p{L}\p{N} /]/gu, (char) => `&#${char.codePointAt(0) ?? 0};`)
+  return safeText(text)
+    .replace(/[&<>]/g, (char) => ENTITIES[char] ?? char)
+    .replace(/[\\`*[\]~|$]/g, '\\$&')
+    .replace(/_/g, (char, offset: number, whole: string) =>
+      // Inside a word an underscore never emphasises, and a name like side_view stays readable.
+      isWordChar(whole[offset - 1]) && isWordChar(whole[offset + 1]) ? char : '\\_',
+    )
+    .replace(/@/g, `@${JOINER}`)
+    .replace(/#(?=\d)/g, `#${JOINER}`)
+    .replace(/\b(GH-)(?=\d)/gi, `$1${JOINER}`)
+    .replace(/:\/\//g, `:${JOINER}//`)
+    .replace(/\b(www)\./gi, `$1${JOINER}.`)
 }
 
+/**
+ * Untrusted text as a code span, which Markdown shows verbatim (no markup, HTML, links, mentions
+ * or references): the fence is one backtick longer than any run of backticks inside, padded with
+ * spaces where the text starts or ends with a backtick or a space. In a table cell `|` still ends
+ * the cell, even inside code, so there it is escaped.
+ */
+export function codeSpan(text: string, inTable = false): string {
+  let shown = safeText(text)
+  if (shown === '') return '` `'
+  if (inTable) shown = shown.replace(/\|/g, '\\|')
+  const longest = Math.max(0, ...Array.from(shown.matchAll(/`+/g), (run) => run[0].length))
+  const fence = '`'.repeat(longest + 1)
+  const pad = /^[` ]|[` ]$/.test(shown) ? ' ' : ''
+  return `${fence}${pad}${shown}${pad}${fence}`
+}
+
+/** A value for an HTML attribute the report itself writes (only URLs, already encoded). */
 function escapeAttribute(text: string): string {
   return text.replace(/[&"'<>]/g, (char) => `&#${char.charCodeAt(0)};`)
 }
 
-const code = (text: string): string => `<code>${escapeText(text)}</code>`
+const plural = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`
 
 function headline(context: ReportContext): string {
-  const { checked, passed, rejected, errors } = context.counts
+  const { checked, passed, rejected, errors, accepted } = context.counts
   if (checked === 0) return '### ✅ AnimateAnyone image check: no images to check'
-  if (rejected === 0 && errors === 0)
-    return `### ✅ AnimateAnyone image check: all ${checked} image${checked === 1 ? '' : 's'} passed`
+  if (rejected === 0 && errors === 0) {
+    const all = `all ${plural(checked, 'image')} passed`
+    const text = accepted === 0 ? all : `${passed} passed, ${accepted} accepted`
+    return `### ✅ AnimateAnyone image check: ${text}`
+  }
   const icon = context.failed ? '❌' : '⚠️'
   const parts = []
   if (rejected > 0) parts.push(`${rejected} rejected`)
   if (errors > 0) parts.push(`${errors} not checked (error)`)
+  if (accepted > 0) parts.push(`${accepted} accepted`)
   parts.push(`${passed} passed`)
   return `### ${icon} AnimateAnyone image check: ${parts.join(', ')}`
 }
 
-function rejectedRow(result: ImageResult): string {
-  const explanation = explain(result.code)
-  const reason = result.message === null ? '' : `${escapeText(result.message)}<br>`
-  const thumbnail = `<a href="${escapeAttribute(result.url)}"><img src="${escapeAttribute(result.url)}" alt="" width="64"></a>`
-  return `| ${thumbnail} | ${code(result.path)} | ${code(result.code ?? 'Rejected')} | ${reason}${explanation.why} | ${explanation.fix} |`
+function countsTable(counts: Counts): string[] {
+  const columns: [string, number][] = [
+    ['Checked', counts.checked],
+    ['Passed', counts.passed],
+    ['Rejected', counts.rejected],
+    ...(counts.accepted > 0 ? [['Accepted', counts.accepted] as [string, number]] : []),
+    ['Errors', counts.errors],
+  ]
+  return [
+    `| ${columns.map(([name]) => name).join(' | ')} |`,
+    `|${columns.map(() => '---:|').join('')}`,
+    `| ${columns.map(([, n]) => n).join(' | ')} |`,
+  ]
 }
 
-function errorRow(result: ImageResult): string {
-  return `| ${code(result.path)} | ${code(result.code ?? 'Error')} | ${escapeText(result.message ?? '')} |`
-}
+/** Renders the rows of one report: paths linked to the files' pages where links are known. */
+class Rows {
+  constructor(private readonly context: ReportContext) {}
 
-function passedItem(result: ImageResult): string {
-  return `- ${code(result.path)}${result.bodystyle === null ? '' : ` — ${result.bodystyle} body`}`
+  private urls(result: ImageResult): { page: string; image: string } | undefined {
+    const { links, sha } = this.context
+    if (links !== undefined && sha !== '') return fileUrls(links, sha, result.path)
+    // Without a repository (a local audit), a fetched image still has a URL to show.
+    return /^https?:\/\//i.test(result.url) ? { page: result.url, image: result.url } : undefined
+  }
+
+  /** The path, linked to the file's page; with a thumbnail inside the same link (each URL once). */
+  image(result: ImageResult, thumbnail: boolean): string {
+    const path = codeSpan(result.path, true)
+    const urls = this.urls(result)
+    if (urls === undefined) return path
+    // A fixed height keeps the rows even; no width, so the person keeps their proportions.
+    const img = thumbnail
+      ? `<img src="${escapeAttribute(urls.image)}" height="100" alt=""><br>`
+      : ''
+    return `[${img}${path}](${urls.page})`
+  }
+
+  sha(result: ImageResult): string {
+    return result.sha === null ? '—' : codeSpan(result.sha, true)
+  }
+
+  message(result: ImageResult): string {
+    return result.message === null || result.message === '' ? '—' : escapeText(result.message)
+  }
 }
 
 interface Section {
@@ -74,6 +161,32 @@ interface Section {
   rows: string[]
   tail: string[]
   noun: string
+}
+
+/** Rejections grouped by code, the largest group first: the explanation once, then the rows. */
+function rejectionSections(rejected: readonly ImageResult[], rows: Rows): Section[] {
+  const groups = new Map<string, ImageResult[]>()
+  for (const result of rejected) {
+    const code = result.code ?? 'Rejected'
+    groups.set(code, [...(groups.get(code) ?? []), result])
+  }
+  const ordered = [...groups].sort(([a, x], [b, y]) => y.length - x.length || (a < b ? -1 : 1))
+  return ordered.map(([code, results]) => {
+    const { why, fix } = explain(code)
+    return {
+      head: [
+        `#### ❌ ${codeSpan(code)} · ${plural(results.length, 'image')}`,
+        '',
+        `${why} **How to fix:** ${fix}`,
+        '',
+        '| Image | Reason | Blob SHA |',
+        '|---|---|---|',
+      ],
+      rows: results.map((r) => `| ${rows.image(r, true)} | ${rows.message(r)} | ${rows.sha(r)} |`),
+      tail: [''],
+      noun: `${codeSpan(code)} rejections`,
+    }
+  })
 }
 
 /**
@@ -96,40 +209,65 @@ export function renderReportWithOmissions(
   maxChars: number,
   measure: Measure = countChars,
 ): { markdown: string; omitted: number } {
-  const { counts } = context
+  const rows = new Rows(context)
   const top = [
-    COMMENT_MARKER,
+    commentMarker(context.commentKey),
     headline(context),
     '',
-    '| Checked | Passed | Rejected | Errors |',
-    '|---:|---:|---:|---:|',
-    `| ${counts.checked} | ${counts.passed} | ${counts.rejected} | ${counts.errors} |`,
+    ...countsTable(context.counts),
     '',
   ]
   const rejected = results.filter((r) => r.status === 'reject')
   const errors = results.filter((r) => r.status === 'error')
+  const accepted = results.filter((r) => r.status === 'accepted')
   const passed = results.filter((r) => r.status === 'pass')
-  const sections: Section[] = []
   if (rejected.length > 0) {
-    sections.push({
-      head: ['#### Rejected', '', '| | Image | Code | Why | How to fix |', '|---|---|---|---|---|'],
-      rows: rejected.map(rejectedRow),
-      tail: [''],
-      noun: 'rejected images',
-    })
+    top.push(
+      '<sub>Reviewed a rejected photo and keeping it? Add its blob SHA to the `accept` input: it passes until its content changes.</sub>',
+      '',
+    )
   }
+  const sections = rejectionSections(rejected, rows)
   if (errors.length > 0) {
     sections.push({
-      head: ['#### Could not be checked', '', '| Image | Error | Details |', '|---|---|---|'],
-      rows: errors.map(errorRow),
+      head: [
+        `#### ⚠️ Could not be checked · ${plural(errors.length, 'image')}`,
+        '',
+        '| Image | Error | Details |',
+        '|---|---|---|',
+      ],
+      rows: errors.map(
+        (r) =>
+          `| ${rows.image(r, false)} | ${codeSpan(r.code ?? 'Error', true)} | ${rows.message(r)} |`,
+      ),
       tail: [''],
       noun: 'errors',
+    })
+  }
+  if (accepted.length > 0) {
+    sections.push({
+      head: [
+        `#### ☑️ Accepted · ${plural(accepted.length, 'image')}`,
+        '',
+        'Rejected, but this exact content is listed in the `accept` input.',
+        '',
+        '| Image | Code | Reason | Blob SHA |',
+        '|---|---|---|---|',
+      ],
+      rows: accepted.map(
+        (r) =>
+          `| ${rows.image(r, false)} | ${codeSpan(r.code ?? 'Rejected', true)} | ${rows.message(r)} | ${rows.sha(r)} |`,
+      ),
+      tail: [''],
+      noun: 'accepted images',
     })
   }
   if (passed.length > 0) {
     sections.push({
       head: ['<details>', `<summary>Passed (${passed.length})</summary>`, ''],
-      rows: passed.map(passedItem),
+      rows: passed.map(
+        (r) => `- ${codeSpan(r.path)}${r.bodystyle === null ? '' : ` — ${r.bodystyle} body`}`,
+      ),
       tail: ['', '</details>', ''],
       noun: 'passed images',
     })
@@ -137,18 +275,12 @@ export function renderReportWithOmissions(
   if (context.skipped.length > 0) {
     sections.push({
       head: ['<details>', `<summary>Skipped (${context.skipped.length})</summary>`, ''],
-      rows: context.skipped.map((skip) => `- ${code(skip.path)} — ${escapeText(skip.reason)}`),
+      rows: context.skipped.map((skip) => `- ${codeSpan(skip.path)} — ${escapeText(skip.reason)}`),
       tail: ['', '</details>', ''],
       noun: 'skipped paths',
     })
   }
-  const reused =
-    context.reused > 0
-      ? `, ${context.reused} verdict${context.reused === 1 ? '' : 's'} reused from earlier runs`
-      : ''
-  const footer = [
-    `<sub>Checked ${escapeText(context.scope)} with ${escapeText(context.detector)} at ${code(context.sha.slice(0, 7))}${reused}.</sub>`,
-  ]
+  const footer = [footerLine(context)]
 
   const join = (lines: string[]): string => lines.join('\n')
   const fixedLength =
@@ -181,4 +313,19 @@ export function renderReportWithOmissions(
   }
   lines.push(...footer)
   return { markdown: join(lines), omitted }
+}
+
+function footerLine(context: ReportContext): string {
+  const { links, sha } = context
+  const reused =
+    context.reused > 0
+      ? `, ${context.reused} verdict${context.reused === 1 ? '' : 's'} reused from earlier runs`
+      : ''
+  const short = codeSpan(sha.slice(0, 7))
+  const at =
+    links !== undefined && /^[0-9a-f]{7,64}$/i.test(sha)
+      ? `[${short}](${commitUrl(links, sha)})`
+      : short
+  const run = links?.runUrl === undefined ? '' : ` · [Workflow run](${links.runUrl})`
+  return `<sub>Checked ${escapeText(context.scope)} with ${escapeText(context.detector)} at ${at}${reused}.${run}</sub>`
 }

@@ -241,6 +241,27 @@ export function pushPayload(options: {
   }
 }
 
+/** A merge_group `checks_requested` payload: GitHub's own example with the queue's commits. */
+export function mergeGroupPayload(options: {
+  owner: string
+  repo: string
+  base: string
+  head: string
+}): object {
+  const payload = example('merge_group', 'checks_requested')
+  const group = at(payload, 'merge_group')
+  return {
+    ...payload,
+    merge_group: {
+      ...group,
+      base_sha: options.base,
+      head_sha: options.head,
+      head_ref: `refs/heads/gh-readonly-queue/main/pr-7-${options.base}`,
+    },
+    repository: renamed(at(payload, 'repository'), options.owner, options.repo, false),
+  }
+}
+
 export interface OpenedPull {
   number: number
   base: string

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { apiError, failCheck, pass } from '../fakes/dashscope.js'
+import { blobSha } from '../fakes/git.js'
 import { API_KEY, openPull as open, runOnPull, useFakes } from './setup.js'
 
 const fakes = useFakes()
@@ -40,6 +41,7 @@ describe('pull_request', () => {
         code: null,
         message: null,
         requestId: expect.stringMatching(/^req-/) as unknown,
+        sha: blobSha(Buffer.from('alice')),
       },
       expect.objectContaining({
         path: 'people/bob.PNG',
@@ -138,21 +140,19 @@ describe('pull_request', () => {
     const result = await run(payload)
     expect(result.exitCode).toBe(1)
     const body = fakes.github.comments.get(7)?.[0]?.body ?? ''
-    for (const fragment of [
-      '<img src=x',
-      '<script>',
-      '**bold**',
-      '[link]',
-      '@admin',
-      ' #1 ',
-      '`tick`',
-      '| pipe',
-    ]) {
-      expect(body).not.toContain(fragment)
+    // The name reads as written, inside a code span, where Markdown and HTML are text.
+    expect(body).toContain(
+      '``x/<img src=x onerror=alert(1)> \\| **bold** [link](http://evil) @admin #1 `tick`.jpg``',
+    )
+    // Outside code spans nothing is markup, a mention or a reference.
+    const outside = body.replace(/``.*?``/g, '')
+    for (const fragment of ['<img src=x', '<script>', '**bold**', '[link]', '@admin', ' #1 ']) {
+      expect(outside).not.toContain(fragment)
     }
-    // The rejected row is still one table row: exactly five cells.
-    const row = body.split('\n').find((line) => line.startsWith('| <a')) ?? ''
-    expect(row.split(' | ')).toHaveLength(5)
+    expect(body).toContain('&lt;script&gt;alert(1)&lt;/script&gt; \\| pipe')
+    // The rejected row is still one table row: exactly three cells.
+    const row = body.split('\n').find((line) => line.startsWith('| [<img')) ?? ''
+    expect(row.split(/(?<!\\)\|/).slice(1, -1)).toHaveLength(3)
     expect(fakes.dashscope.calls[0]?.imageUrl).toContain(
       '%3Cimg%20src%3Dx%20onerror%3Dalert%281%29%3E%20%7C%20%2A%2Abold%2A%2A',
     )

@@ -521,7 +521,7 @@ describe('aa-check audit', () => {
     expect(run.code).toBe(1)
     expect(run.stdout).toContain('<!-- animate-anyone-check -->')
     expect(run.stdout).toContain('| 5 | 2 | 3 | 0 |')
-    expect(run.stdout).toContain('InvalidFile&#46;BodyPose')
+    expect(run.stdout).toContain('#### ❌ `InvalidFile.BodyPose`')
   })
 
   it('writes JSON to a file with --output', async () => {

@@ -93,6 +93,7 @@ function setPull(
     headRef: 'feature',
     baseSha: base,
     changedFiles,
+    draft: false,
   }
   return { number, base, head, trigger: { kind: 'pull_request', eventName: 'pull_request', pr } }
 }

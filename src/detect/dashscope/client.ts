@@ -116,9 +116,15 @@ export class DashScopeDetector implements Detector {
         // as soon as a slot frees, before the failed call's caller has stopped the run.
         this.throwIfStopped()
         this.counters.requests++
-        const outcome = await attempt(this.attemptSignal())
-        if (outcome.kind === 'fatal') this.halt(outcome.error)
-        return outcome
+        log.debug(`Request for ${safeText(label)} (attempt ${attemptIndex + 1})`)
+        const answered = await attempt(this.attemptSignal())
+        const detail =
+          answered.kind === 'retry' || answered.kind === 'failed'
+            ? ` (${safeText(answered.error.code ?? '')})`
+            : ''
+        log.debug(`Answer for ${safeText(label)}: ${answered.kind}${detail}`)
+        if (answered.kind === 'fatal') this.halt(answered.error)
+        return answered
       }
       let outcome: AttemptOutcome<T>
       try {

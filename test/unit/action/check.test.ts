@@ -77,7 +77,7 @@ describe('runCheck + publish on a pull request', () => {
     ])
     expect(io.annotations('warning')).toEqual([])
     expect(io.summary).toContain('AnimateAnyone image check: 1 rejected, 1 passed')
-    expect(io.summary).toContain('Checked the 3 files changed by &#35;7 with the stub detector')
+    expect(io.summary).toContain('Checked the 3 files changed by #\u20607 with the stub detector')
 
     const comments = commentsOn(7)
     expect(comments).toHaveLength(1)

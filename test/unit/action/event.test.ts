@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module'
 import { describe, expect, it } from 'vitest'
 import { parseTrigger } from '../../../src/action/event.js'
 import { resolveMode } from '../../../src/github/gather.js'
@@ -35,6 +36,7 @@ describe('parseTrigger', () => {
         headRef: 'patch-1',
         baseSha: 'b',
         changedFiles: 12,
+        draft: false,
       },
     })
   })
@@ -70,6 +72,22 @@ describe('parseTrigger', () => {
     })
   })
 
+  it("reads a merge queue entry from GitHub's own merge_group payload", () => {
+    const examples = createRequire(import.meta.url)('@octokit/webhooks-examples') as {
+      name: string
+      examples: Record<string, unknown>[]
+    }[]
+    const payload = examples.find((e) => e.name === 'merge_group')?.examples[0] ?? {}
+    expect(parseTrigger('merge_group', payload, env)).toEqual({
+      kind: 'merge_group',
+      eventName: 'merge_group',
+      repo: { owner: 'octo-org', repo: 'octo-repo' },
+      baseSha: '380387fbc80638b734a49e1be1c4dfec1c01b33c',
+      headSha: '2ffea6db159f6b6c47a24e778fb9ef40cf6b1c7d',
+      ref: 'gh-readonly-queue/main/pr-104-929f8209d40f77f4abc622a499c93a83babdbe64',
+    })
+  })
+
   it('reads other events from the environment', () => {
     expect(parseTrigger('workflow_dispatch', {}, env)).toEqual({
       kind: 'other',
@@ -94,6 +112,12 @@ describe('resolveMode', () => {
     expect(resolveMode('auto', other)).toBe('all')
     expect(resolveMode('auto', push)).toBe('changed')
     expect(resolveMode('all', push)).toBe('all')
+    const queued = parseTrigger(
+      'merge_group',
+      { merge_group: { base_sha: 'a', head_sha: 'b' } },
+      env,
+    )
+    expect(resolveMode('auto', queued)).toBe('changed')
   })
   it('refuses changed on an event without changes', () => {
     expect(() => resolveMode('changed', other)).toThrow(

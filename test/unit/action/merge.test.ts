@@ -28,6 +28,7 @@ const result = (path: string, status: ImageResult['status'] = 'pass'): ImageResu
   code: status === 'reject' ? 'InvalidFile.Content' : null,
   message: null,
   requestId: `rid-${path}`,
+  sha: null,
 })
 
 /** Shard `index` of `count` of a 30-image run: the images whose sha falls in it. */

@@ -121,6 +121,7 @@ describe('aa-check check against a fake DashScope', () => {
         code: null,
         message: null,
         requestId: expect.stringMatching(/^req-/) as unknown,
+        sha: null,
       },
       expect.objectContaining({
         path: sitting,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
+  applyAccepted,
   applyBodystyleRule,
   countResults,
   decideVerdict,
@@ -31,6 +32,7 @@ describe('toResult', () => {
       code: null,
       message: null,
       requestId: null,
+      sha: null,
     })
   })
 })
@@ -72,6 +74,53 @@ describe('decideVerdict', () => {
   })
 })
 
+describe('applyAccepted', () => {
+  const sha = 'c0ffee'.repeat(6) + 'c0ff'
+  const other = 'decade'.repeat(6) + 'deca'
+  const rejected = (path: string, blob: string) =>
+    toResult(path, 'u', { status: 'reject', code: 'InvalidFile.BodyPose' }, blob)
+
+  it('accepts a rejection of exactly the listed content, at any path or the listed one', () => {
+    const results = [rejected('a.jpg', sha), rejected('b.jpg', sha), rejected('c.jpg', other)]
+    expect(applyAccepted(results, [{ sha }]).map((r) => r.status)).toEqual([
+      'accepted',
+      'accepted',
+      'reject',
+    ])
+    expect(applyAccepted(results, [{ sha, path: 'b.jpg' }]).map((r) => r.status)).toEqual([
+      'reject',
+      'accepted',
+      'reject',
+    ])
+  })
+
+  it('never turns a pass or an error into accepted, nor content without a known sha', () => {
+    const results = [
+      toResult('p.jpg', 'u', { status: 'pass' }, sha),
+      toResult('e.jpg', 'u', { status: 'error' }, sha),
+      rejected('x.jpg', sha),
+    ].map((r, i) => (i === 2 ? { ...r, sha: null } : r))
+    expect(applyAccepted(results, [{ sha }]).map((r) => r.status)).toEqual([
+      'pass',
+      'error',
+      'reject',
+    ])
+  })
+
+  it('counts accepted images apart, and they never fail the check', () => {
+    const results = applyAccepted(
+      [rejected('a.jpg', sha), toResult('ok.jpg', 'u', { status: 'pass' })],
+      [{ sha }],
+    )
+    const counts = countResults(results)
+    expect(counts).toMatchObject({ checked: 2, passed: 1, rejected: 0, accepted: 1 })
+    expect(decideVerdict(counts, { failOnReject: true, onApiError: 'fail' })).toEqual({
+      failed: false,
+      summary: '1 of 2 images passed, 1 accepted (accept input).',
+    })
+  })
+})
+
 describe('countResults', () => {
   it('counts by status', () => {
     const r = (status: 'pass' | 'reject' | 'error') => toResult('p', 'u', { status })
@@ -80,6 +129,7 @@ describe('countResults', () => {
       passed: 1,
       rejected: 2,
       errors: 1,
+      accepted: 0,
     })
   })
 })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ACTIONS_BOT_LOGIN, isOwnComment } from '../../../src/github/comment.js'
-import { COMMENT_MARKER } from '../../../src/report/render.js'
+import { COMMENT_MARKER, commentMarker } from '../../../src/report/render.js'
 
 describe('isOwnComment', () => {
   const body = `${COMMENT_MARKER}\nreport`
@@ -21,6 +21,17 @@ describe('isOwnComment', () => {
     )
     expect(isOwnComment(body, person, ACTIONS_BOT_LOGIN)).toBe(false)
     expect(isOwnComment(body, null, ACTIONS_BOT_LOGIN)).toBe(false)
+  })
+  it('needs the marker on the first line, so a file name further down cannot carry one', () => {
+    expect(isOwnComment(`report\n\`${COMMENT_MARKER}\``, bot, ACTIONS_BOT_LOGIN)).toBe(false)
+    expect(isOwnComment(`${COMMENT_MARKER}\r\nreport`, bot, ACTIONS_BOT_LOGIN)).toBe(true)
+  })
+  it('keeps the comments of different comment-keys apart', () => {
+    const keyed = `${commentMarker('full')}\nreport`
+    expect(isOwnComment(keyed, bot, ACTIONS_BOT_LOGIN)).toBe(false)
+    expect(isOwnComment(keyed, bot, ACTIONS_BOT_LOGIN, commentMarker('full'))).toBe(true)
+    expect(isOwnComment(keyed, bot, ACTIONS_BOT_LOGIN, commentMarker('half'))).toBe(false)
+    expect(isOwnComment(body, bot, ACTIONS_BOT_LOGIN, commentMarker('full'))).toBe(false)
   })
   it('trusts the configured comment-author, case-insensitively', () => {
     const app = { login: 'My-App[bot]', type: 'Bot' }
