@@ -3,7 +3,26 @@ import { parseShard, type Shard } from '../action/shard.js'
 import type { RequiredBodystyle } from '../detect/types.js'
 import { ConfigError } from '../shared/errors.js'
 import { safeText } from '../shared/untrusted.js'
-import { INPUT_CHOICES, INPUT_DEFAULTS, INPUT_RANGES, type InputName } from './defaults.js'
+import { INPUT_DEFAULTS, type InputName } from './defaults.js'
+
+/** Ranges of the numeric inputs: [min, max, integer]. */
+export const INPUT_RANGES = {
+  concurrency: [1, 64, true],
+  timeout: [0.001, 600, false],
+  'max-images': [1, 1_000_000, true],
+  'rate-limit': [0.01, 1000, false],
+  'max-retries': [0, 20, true],
+  'max-annotations': [0, 1000, true],
+} as const satisfies Partial<Record<InputName, readonly [number, number, boolean]>>
+
+/** The choices of the enumerated inputs (a new backend adds its name here). */
+export const INPUT_CHOICES = {
+  backend: ['auto', 'dashscope', 'local'],
+  'require-bodystyle': ['any', 'full', 'half'],
+  'on-api-error': ['fail', 'warn'],
+  comment: ['always', 'on-failure', 'never'],
+  mode: ['auto', 'changed', 'all'],
+} as const satisfies Partial<Record<InputName, readonly string[]>>
 
 export type ApiErrorPolicy = 'fail' | 'warn'
 export type CommentPolicy = 'always' | 'on-failure' | 'never'

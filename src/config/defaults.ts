@@ -37,25 +37,6 @@ export const INPUT_DEFAULTS = {
 
 export type InputName = keyof typeof INPUT_DEFAULTS
 
-/** Ranges of the numeric inputs: [min, max, integer]. */
-export const INPUT_RANGES = {
-  concurrency: [1, 64, true],
-  timeout: [0.001, 600, false],
-  'max-images': [1, 1_000_000, true],
-  'rate-limit': [0.01, 1000, false],
-  'max-retries': [0, 20, true],
-  'max-annotations': [0, 1000, true],
-} as const satisfies Partial<Record<InputName, readonly [number, number, boolean]>>
-
-/** The choices of the enumerated inputs. */
-export const INPUT_CHOICES = {
-  backend: ['auto', 'dashscope', 'local'],
-  'require-bodystyle': ['any', 'full', 'half'],
-  'on-api-error': ['fail', 'warn'],
-  comment: ['always', 'on-failure', 'never'],
-  mode: ['auto', 'changed', 'all'],
-} as const satisfies Partial<Record<InputName, readonly string[]>>
-
 export const DEFAULT_ENDPOINT = INPUT_DEFAULTS.endpoint
 export const DEFAULT_MODEL = INPUT_DEFAULTS.model
 export const DEFAULT_BASE_URL = INPUT_DEFAULTS['base-url']
