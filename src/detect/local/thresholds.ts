@@ -41,4 +41,11 @@ export const LIMITS = {
   maxFileBytes: 5 * 1024 * 1024,
   /** The pose model's working size (longest side, pixels). */
   workingSize: 256,
+  /**
+   * Most scans (SOS markers) a JPEG may have before it is refused undecoded. Encoders write 1
+   * (baseline) to about 10 (libjpeg's and mozjpeg's progressive scripts), so 256 is far above any
+   * real photo; and each scan costs a pass over the blocks it covers: mozjpeg decodes a 4000×4000 file of 2000 repeated one-symbol scans (124 KB)
+   * in 5.4 s, 250 of them in 0.8 s.
+   */
+  maxJpegScans: 256,
 } as const
