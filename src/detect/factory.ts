@@ -7,7 +7,7 @@ import type { Detector } from './types.js'
 
 /** The only place that knows which backends exist. */
 export function createDetector(config: Config, log: Logger, dispatcher?: Dispatcher): Detector {
-  if (config.backend === 'local') return new LocalDetector(config.concurrency)
+  if (config.backend === 'local') return new LocalDetector(config.concurrency, undefined, { log })
   if (config.apiKey === undefined) {
     throw new ConfigError('Input "api-key" is required with backend "dashscope".')
   }

@@ -48,4 +48,10 @@ export const LIMITS = {
    * in 5.4 s, 250 of them in 0.8 s.
    */
   maxJpegScans: 256,
+  /**
+   * Wall time one image may take in a worker (decode, downscale, inference) before the worker is
+   * stopped and replaced. The slowest legitimate image measured, a 4095×4095 progressive JPEG, takes
+   * about 1.5 s on one core; 10 s leaves room for a slow, shared runner.
+   */
+  imageBudgetMs: 10_000,
 } as const
