@@ -6,7 +6,7 @@ import { readJobBytes } from '../read-bytes.js'
 import type { Detection, DetectionJob, Detector, DetectorStats } from '../types.js'
 import { locateAssets, type AssetPaths } from './assets.js'
 import { WorkerPool } from './pool.js'
-import { precheck } from './precheck.js'
+import { precheck, sizeRejection } from './precheck.js'
 import { LIMITS, THRESHOLDS } from './thresholds.js'
 
 export interface Timings {
@@ -82,6 +82,11 @@ export class LocalDetector implements Detector {
   }
 
   async detect(job: DetectionJob): Promise<Detection> {
+    // A file known to be too large is refused unread.
+    if (job.size !== undefined && job.size > LIMITS.maxFileBytes) {
+      this.counters.requests++
+      return sizeRejection(job.size)
+    }
     // The slot is held until the verdict, so at most `concurrency` images sit in memory at once.
     return this.reads.add(async (): Promise<Detection> => {
       const bytes = await readJobBytes(job)
