@@ -50,8 +50,9 @@ export const LIMITS = {
   maxJpegScans: 256,
   /**
    * Wall time one image may take in a worker (decode, downscale, inference) before the worker is
-   * stopped and replaced. The slowest legitimate image measured, a 4095×4095 progressive JPEG, takes
-   * about 1.5 s on one core; 10 s leaves room for a slow, shared runner.
+   * stopped and replaced. The slowest images `npm run bench` measures on a busy 2-core machine: a
+   * 4095×4095 JPEG in 0.8 s, a 4000×4000 progressive JPEG at the scan limit in 1.9 s; 10 s leaves
+   * room for a slower runner, and a stuck decoder costs at most that.
    */
   imageBudgetMs: 10_000,
 } as const
