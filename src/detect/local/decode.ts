@@ -8,6 +8,7 @@ import { walkJpeg, walkPng, walkWebp, type Container } from './container.js'
 import { decodeJpeg } from './jpeg.js'
 import { exifOrientation, orient } from './orientation.js'
 import type { ImageFormat } from './precheck.js'
+import { LIMITS } from './thresholds.js'
 
 /** Decoded pixels: `channels` bytes per pixel, row-major. */
 export interface Pixels {
@@ -144,6 +145,13 @@ export class ImageDecoder {
         await instantiate((await codecs)[format], format)
       throw new UndecodableError(`the decoder failed (${said})`)
     }
+    // WebAssembly memory only grows: after a large image a fresh instance gives it back.
+    if (
+      format !== 'png' &&
+      codecs !== undefined &&
+      image.width * image.height > LIMITS.codecReleasePixels
+    )
+      await instantiate((await codecs)[format], format)
     const damage = printed.filter((message) => DAMAGE.test(message))
     if (damage.length > 0)
       throw new UndecodableError(`it is truncated or damaged (${damage.join('; ')})`)

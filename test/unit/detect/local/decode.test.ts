@@ -164,6 +164,16 @@ describe('truncated and corrupt files', SLOW, () => {
   })
 })
 
+describe('decoder instances', SLOW, () => {
+  it('keep decoding after a large image released the WebAssembly memory', async () => {
+    const large = resize(small, 2000, 1500)
+    expect(large.width * large.height).toBeGreaterThan(LIMITS.codecReleasePixels)
+    const jpeg = await encodeJpeg(large)
+    for (let i = 0; i < 2; i++) expect((await decoder.decode(jpeg, 'jpeg')).width).toBe(2000)
+    expect((await decoder.decode(await encodeJpeg(small), 'jpeg')).width).toBe(small.width)
+  })
+})
+
 describe('CMYK and YCCK JPEG', SLOW, () => {
   it.each([['adobe-cmyk'], ['adobe-ycck'], ['plain-cmyk']] as const)(
     '%s decodes to the same colours',
