@@ -3,52 +3,54 @@
  *
  *   npm run bench [-- --corpus ../shared/corpus]
  *
- * Prints the model load time; median, p95 and images/s of the whole pipeline (read, precheck,
- * decode, downscale, inference, rules) on corpus photos up to 1600 px; the bare model inference
- * alone and the pipeline's ratio to it; peak RSS over the corpus and for a 4095×4095 photo; and the
- * time to refuse an 8000×8000 file. A script, never a timed test: machines are shared and noisy.
+ * Prints the cold start (one worker, and the whole pool); the pipeline's median and p95 per image
+ * on one worker (precheck in the caller, then decode, downscale, inference, rules in the worker)
+ * with the decode and inference medians; images/s with one worker and with one per core; peak RSS
+ * of this process and of the built CLI over the corpus and on a 4095×4095 photo; the time to
+ * refuse an 8000×8000 header; and the answer time for a JPEG scan bomb. A script, never a timed
+ * test: machines are shared and noisy.
  */
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
+import { availableParallelism, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import { Worker } from 'node:worker_threads'
 import { imageSize } from 'image-size'
+import { init as initJpegDecoder, default as decodeJpegWasm } from '@jsquash/jpeg/decode.js'
 import { LocalDetector } from '../src/detect/local/detector.js'
-import { ImageDecoder } from '../src/detect/local/decode.js'
 import { locateAssets } from '../src/detect/local/assets.js'
+import {
+  encodeJpeg,
+  flatGrey,
+  jpegScans,
+  resize,
+  rgbaOf,
+  scanBomb,
+} from '../test/unit/detect/local/images.js'
 
 const { values } = parseArgs({
   options: { corpus: { type: 'string', default: '../shared/corpus' } },
 })
 const corpus = resolve(values.corpus)
 if (!existsSync(join(corpus, 'images'))) {
-  console.error(
-    `No corpus at ${corpus} (expected images/). Pass --corpus DIR; a fresh clone has none.`,
+  console.log(
+    `bench: no corpus at ${corpus} (expected images/), so nothing to measure. Pass --corpus DIR; a fresh clone has none.`,
   )
-  process.exit(2)
+  process.exit(0)
 }
 
 const quantile = (sorted: number[], q: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN
-const median = (xs: number[]) =>
-  quantile(
-    [...xs].sort((a, b) => a - b),
-    0.5,
-  )
-const p95 = (xs: number[]) =>
-  quantile(
-    [...xs].sort((a, b) => a - b),
-    0.95,
-  )
+const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b)
+const median = (xs: number[]) => quantile(sorted(xs), 0.5)
+const p95 = (xs: number[]) => quantile(sorted(xs), 0.95)
 const peakRssMb = () => process.resourceUsage().maxRSS / 1024
 const ms = (x: number) => `${x.toFixed(1)} ms`
-
-const loadStarted = performance.now()
-const detector = new LocalDetector()
-await detector.load()
-const loadMs = performance.now() - loadStarted
+const row = (label: string, value: string) => console.log(`${label.padEnd(52)} ${value}`)
+const assets = locateAssets()
+const cores = availableParallelism()
 
 const files: Uint8Array[] = []
 for (const name of (await readdir(join(corpus, 'images'))).sort()) {
@@ -60,75 +62,131 @@ for (const name of (await readdir(join(corpus, 'images'))).sort()) {
     // Not an image with a readable header: not part of the speed figures.
   }
 }
+console.log(
+  `bench — local detector, ${files.length} corpus photos ≤ 1600 px, ${cores} cores, Node ${process.version}`,
+)
 
-// One warm-up pass (first-call compilation), then three measured passes.
-for (const bytes of files.slice(0, 3)) await detector.analyse(bytes)
+async function coldStart(workers: number): Promise<{ detector: LocalDetector; ms: number }> {
+  const started = performance.now()
+  const detector = new LocalDetector(workers, assets)
+  await detector.load()
+  return { detector, ms: performance.now() - started }
+}
+
+/** Every file submitted at once, `passes` times over; images/s of the whole batch. */
+async function throughput(detector: LocalDetector, passes: number): Promise<number> {
+  const started = performance.now()
+  for (let pass = 0; pass < passes; pass++)
+    await Promise.all(files.map((bytes) => detector.analyse(bytes)))
+  return (files.length * passes) / ((performance.now() - started) / 1000)
+}
+
+/**
+ * Cores this process really gets: `cores` threads spinning for a second, CPU time over wall time.
+ * On a shared or throttled machine it is less than `cores`, and the pool cannot beat it.
+ */
+async function coresAvailable(): Promise<number> {
+  const spin = `const t = Date.now(); let x = 0; while (Date.now() - t < 1000) x += Math.sqrt(x + 1)
+require('node:worker_threads').parentPort.postMessage(x)`
+  const cpu = process.cpuUsage()
+  const started = performance.now()
+  await Promise.all(
+    Array.from(
+      { length: cores },
+      () => new Promise((done) => new Worker(spin, { eval: true }).once('message', done)),
+    ),
+  )
+  const used = process.cpuUsage(cpu)
+  return (used.user + used.system) / 1000 / (performance.now() - started)
+}
+row(
+  `CPU that ${cores} spinning threads get (control)`,
+  `${(await coresAvailable()).toFixed(2)} cores`,
+)
+
+// One worker: per-image timings one at a time, then the batch rate.
+const single = await coldStart(1)
+for (const bytes of files.slice(0, 3)) await single.detector.analyse(bytes)
 const totals: number[] = []
-const inference: number[] = []
 const decode: number[] = []
-const started = performance.now()
-for (let pass = 0; pass < 3; pass++) {
+const inference: number[] = []
+for (let pass = 0; pass < 2; pass++) {
   for (const bytes of files) {
-    const { timings } = await detector.analyse(bytes)
+    const { timings } = await single.detector.analyse(bytes)
     totals.push(timings.totalMs)
     if (timings.inferenceMs > 0) {
-      inference.push(timings.inferenceMs)
       decode.push(timings.decodeMs)
+      inference.push(timings.inferenceMs)
     }
   }
 }
-const elapsed = (performance.now() - started) / 1000
+const pool = await coldStart(cores)
+await throughput(pool.detector, 1)
+// Alternated, so that load from elsewhere on a shared machine weighs on both alike.
+const singleRates: number[] = []
+const poolRates: number[] = []
+for (let round = 0; round < 3; round++) {
+  singleRates.push(await throughput(single.detector, 1))
+  poolRates.push(await throughput(pool.detector, 1))
+}
+const singleRate = median(singleRates)
+const poolRate = median(poolRates)
+await single.detector.close()
 const corpusPeak = peakRssMb()
 
-// A 4095×4095 photo: a corpus photo scaled up and encoded as JPEG.
-const decoder = new ImageDecoder(locateAssets())
-const source = await decoder.decode(files[0] ?? new Uint8Array(), 'jpeg')
-const side = 4095
-const big = new Uint8ClampedArray(side * side * 4)
-for (let y = 0; y < side; y++) {
-  const sy = Math.floor((y * source.height) / side)
-  for (let x = 0; x < side; x++) {
-    const from = (sy * source.width + Math.floor((x * source.width) / side)) * 4
-    big.set(source.data.subarray(from, from + 4), (y * side + x) * 4)
-  }
-}
-const { default: encodeJpeg } = await import('@jsquash/jpeg/encode.js')
-const { init: initEncoder } = await import('@jsquash/jpeg/encode.js')
-await initEncoder(
-  await WebAssembly.compile(
-    await readFile('node_modules/@jsquash/jpeg/codec/enc/mozjpeg_enc.wasm'),
-  ),
+row('cold start, one worker (thread, codecs, model)', ms(single.ms))
+row(`cold start, pool of ${cores} workers`, ms(pool.ms))
+row('pipeline per image on one worker', `median ${ms(median(totals))}, p95 ${ms(p95(totals))}`)
+row('  decode + downscale median', ms(median(decode)))
+row('  model inference median', ms(median(inference)))
+row('images/s, one worker (median of 3 batches)', singleRate.toFixed(1))
+row(
+  `images/s, pool of ${cores} workers (median of 3 batches)`,
+  `${poolRate.toFixed(1)} (${(poolRate / singleRate).toFixed(2)}× one worker)`,
 )
-const bigJpeg = new Uint8Array(
-  await encodeJpeg({ data: big, width: side, height: side, colorSpace: 'srgb' }, { quality: 75 }),
+row('peak RSS of this process (tsx, workers included)', `${corpusPeak.toFixed(0)} MB`)
+
+// A 4095×4095 photo: a fixture photo scaled up and encoded as JPEG.
+const big = await encodeJpeg(resize(await rgbaOf('full-body.jpg'), 4095, 4095), { quality: 75 })
+const bigResult = await pool.detector.analyse(big)
+row(
+  `4095×4095 JPEG (${(big.length / 1024 / 1024).toFixed(1)} MB)`,
+  `${bigResult.detection.status} ${bigResult.detection.code ?? bigResult.detection.bodystyle ?? ''} in ${ms(bigResult.timings.totalMs)}`,
 )
-const bigResult = await detector.analyse(bigJpeg)
-const bigFile = join(await mkdtemp(join(tmpdir(), 'aa-bench-')), 'photo-4095.jpg')
-await writeFile(bigFile, bigJpeg)
+row('peak RSS of this process after it', `${peakRssMb().toFixed(0)} MB`)
 
 // An 8000×8000 PNG header in a few bytes: refused before any decoding.
-const bomb = new Uint8Array([
+const header = new Uint8Array([
   0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0x1f,
   0x40, 0, 0, 0x1f, 0x40, 8, 2, 0, 0, 0, 0, 0, 0, 0,
 ])
-const bombResult = await detector.analyse(bomb)
+const headerResult = await pool.detector.analyse(header)
+row(
+  '8000×8000 header',
+  `${headerResult.detection.code ?? ''} in ${ms(headerResult.timings.totalMs)}`,
+)
 
-console.log(
-  `bench — local detector, ${files.length} corpus photos ≤ 1600 px × 3 passes, Node ${process.version}`,
+// A scan bomb: 5000 one-symbol scans over a 4000×4000 progressive JPEG.
+const bomb = scanBomb(await encodeJpeg(flatGrey(4000, 4000), { progressive: true }), 5000)
+const bombResult = await pool.detector.analyse(bomb)
+row(
+  `scan bomb (${(bomb.length / 1024).toFixed(0)} KB, ${jpegScans(bomb).length} scans)`,
+  `${bombResult.detection.code ?? ''} in ${ms(bombResult.timings.totalMs)}`,
 )
-console.log(`model load (wasm backend + MoveNet MultiPose)   ${ms(loadMs)}`)
-console.log(
-  `pipeline per image: median ${ms(median(totals))}, p95 ${ms(p95(totals))}, ${(totals.length / elapsed).toFixed(1)} images/s`,
+const underLimit = scanBomb(await encodeJpeg(flatGrey(4000, 4000), { progressive: true }), 240)
+const underResult = await pool.detector.analyse(underLimit)
+row(
+  `  the same with ${jpegScans(underLimit).length} scans (decoded)`,
+  `${underResult.detection.code ?? underResult.detection.status} in ${ms(underResult.timings.totalMs)}`,
 )
-console.log(`  decode + downscale median                      ${ms(median(decode))}`)
-console.log(`  bare model inference median                    ${ms(median(inference))}`)
-console.log(
-  `  pipeline / bare inference (medians)            ${(median(totals) / median(inference)).toFixed(2)}×`,
+await (initJpegDecoder as unknown as (module: WebAssembly.Module, o: object) => Promise<void>)(
+  await WebAssembly.compile(await readFile(assets.jpegWasm)),
+  { printErr: () => undefined },
 )
-console.log(`peak RSS of this benchmark process (tsx, 3 passes) ${corpusPeak.toFixed(0)} MB`)
-console.log(
-  `4095×4095 JPEG (${(bigJpeg.length / 1024 / 1024).toFixed(1)} MB): ${bigResult.detection.status} ${bigResult.detection.code ?? bigResult.detection.bodystyle ?? ''} in ${ms(bigResult.timings.totalMs)}`,
-)
+const bombStarted = performance.now()
+await decodeJpegWasm(bomb.slice().buffer)
+row('  mozjpeg decoding the 5000-scan bomb unguarded', ms(performance.now() - bombStarted))
+await pool.detector.close()
 
 // Peak memory as a user meets it: the built CLI in a fresh process, which reports its own peak RSS.
 const probe = `data:text/javascript,process.on('exit',()=>process.stderr.write('maxrss='+process.resourceUsage().maxRSS+'\\n'))`
@@ -141,18 +199,23 @@ function peakOfCli(args: string[]): { mb: number; status: number | null } {
   const kb = Number(/maxrss=(\d+)/.exec(run.stderr)?.[1] ?? NaN)
   return { mb: kb / 1024, status: run.status }
 }
-if (existsSync('dist/cli.js')) {
+if (existsSync('dist/local-worker.js')) {
+  const folder = await mkdtemp(join(tmpdir(), 'aa-bench-'))
+  const bigFile = join(folder, 'photo-4095.jpg')
+  await writeFile(bigFile, big)
   const whole = peakOfCli([join(corpus, 'images')])
-  const single = peakOfCli([bigFile])
-  console.log(
-    `peak RSS, dist/cli.js over the whole corpus       ${whole.mb.toFixed(0)} MB (exit ${whole.status})`,
+  const alone = peakOfCli([bigFile])
+  await rm(folder, { recursive: true, force: true })
+  row(
+    'peak RSS, dist/cli.js over the whole corpus',
+    `${whole.mb.toFixed(0)} MB (exit ${whole.status})`,
   )
-  console.log(
-    `peak RSS, dist/cli.js on the 4095×4095 photo      ${single.mb.toFixed(0)} MB (exit ${single.status})`,
+  row(
+    'peak RSS, dist/cli.js on the 4095×4095 photo',
+    `${alone.mb.toFixed(0)} MB (exit ${alone.status})`,
   )
 } else {
-  console.log('dist/cli.js is missing: run `npm run build` for the per-process memory figures.')
+  console.log(
+    'dist/ has no local-worker.js: run `npm run build` for the per-process memory figures.',
+  )
 }
-console.log(
-  `8000×8000 header: ${bombResult.detection.code ?? ''} in ${ms(bombResult.timings.totalMs)}`,
-)

@@ -1,5 +1,6 @@
-// Builds dist/: the action (dist/index.js), the CLI (dist/cli.js), and beside them the model and
-// WebAssembly files the local detector loads from disk (ncc bundles code, not these).
+// Builds dist/: the action (dist/index.js), the CLI (dist/cli.js), the local detector's worker
+// (dist/local-worker.js), and beside them the model and WebAssembly files the local detector loads
+// from disk (ncc bundles code, not these).
 import { execFileSync } from 'node:child_process'
 import { chmodSync, cpSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
@@ -17,6 +18,9 @@ renameSync('.build/cli/index.js', 'dist/cli-main.js')
 // dist/cli.js is the launcher: a Node version check in plain JavaScript, then the bundle.
 cpSync('src/cli/launcher.mjs', 'dist/cli.js')
 chmodSync('dist/cli.js', 0o755)
+// The local detector's worker thread, found beside whichever bundle starts it (pool.ts).
+bundle('src/detect/local/worker.ts', '.build/worker')
+renameSync('.build/worker/index.js', 'dist/local-worker.js')
 rmSync('.build', { recursive: true, force: true })
 // ncc copies the decoders' .wasm it sees referenced; the code is handed the ones in dist/wasm instead.
 for (const file of readdirSync('dist')) if (file.endsWith('.wasm')) rmSync(join('dist', file))

@@ -13,7 +13,7 @@ export function createDetector(
 ): Detector {
   switch (config.backend) {
     case 'local':
-      return new LocalDetector(config.concurrency)
+      return new LocalDetector(config.concurrency, undefined, { log })
     case 'dashscope':
       return new DashScopeDetector({
         ...config,

@@ -1,10 +1,14 @@
 import { readFile } from 'node:fs/promises'
-import { decode as decodeBmp } from 'fast-bmp'
-import { init as initJpeg, default as decodeJpeg } from '@jsquash/jpeg/decode.js'
+import { init as initJpeg, default as decodeJpegWasm } from '@jsquash/jpeg/decode.js'
 import { init as initPng, decode as decodePng } from '@jsquash/png/decode.js'
 import { init as initWebp, default as decodeWebp } from '@jsquash/webp/decode.js'
 import type { AssetPaths } from './assets.js'
+import { decodeBmp } from './bmp.js'
+import { walkJpeg, walkPng, walkWebp, type Container } from './container.js'
+import { decodeJpeg } from './jpeg.js'
+import { exifOrientation, orient } from './orientation.js'
 import type { ImageFormat } from './precheck.js'
+import { LIMITS } from './thresholds.js'
 
 /** Decoded pixels: `channels` bytes per pixel, row-major. */
 export interface Pixels {
@@ -22,55 +26,147 @@ export interface WorkingImage {
   meanLuma: number
 }
 
-/** Decoders are WebAssembly (JPEG, PNG, WEBP) or plain JS (BMP); nothing native, nothing downloaded. */
-export class ImageDecoder {
-  private ready: Promise<void> | undefined
+/** The file cannot be shown as an image; `message` says why, for the rejection. */
+export class UndecodableError extends Error {
+  override name = 'UndecodableError'
+}
 
+/**
+ * Text for anything thrown. Emscripten's `exit()` throws an `ExitStatus` that is no Error, so
+ * `String(value)` would say "[object Object]".
+ */
+export function thrownText(value: unknown): string {
+  if (value instanceof Error) return value.message || value.name
+  if (typeof value === 'string') return value
+  if (typeof value === 'object' && value !== null) {
+    const { message, name, status } = value as {
+      message?: unknown
+      name?: unknown
+      status?: unknown
+    }
+    if (typeof message === 'string' && message !== '') return message
+    if (typeof name === 'string' && name !== '')
+      return typeof status === 'number' ? `${name} ${status}` : name
+    try {
+      return JSON.stringify(value)
+    } catch {
+      return 'an unprintable error'
+    }
+  }
+  return String(value)
+}
+
+/** libjpeg warnings that mean pixels are missing or made up; others (such as junk between segments) are harmless. */
+const DAMAGE = /Premature end of JPEG file|Corrupt JPEG data(?!: \d+ extraneous bytes)/
+
+/** At most this many decoder messages are kept per image: a damaged file can repeat one thousands of times. */
+const KEPT_MESSAGES = 8
+
+type Print = (text: string) => void
+/** decode.js takes the compiled module and Emscripten overrides; the published types omit that form. */
+type EmscriptenInit = (
+  module: WebAssembly.Module,
+  overrides: { print: Print; printErr: Print },
+) => Promise<void>
+
+/**
+ * What the Emscripten decoders print while decoding one image. The codec packages hold one module
+ * instance per thread, so this sink is per thread too (a worker decodes one image at a time).
+ */
+let printed: string[] = []
+const capture: Print = (text) => {
+  if (printed.length < KEPT_MESSAGES) printed.push(text.trim())
+}
+let codecs: Promise<{ jpeg: WebAssembly.Module; webp: WebAssembly.Module }> | undefined
+
+/** A fresh instance: one that threw out of `exit()` may hold leaked or half-updated memory. */
+async function instantiate(module: WebAssembly.Module, codec: 'jpeg' | 'webp'): Promise<void> {
+  const init = (codec === 'jpeg' ? initJpeg : initWebp) as unknown as EmscriptenInit
+  await init(module, { print: capture, printErr: capture })
+}
+
+/**
+ * Decoders are WebAssembly (JPEG, PNG, WEBP) or TypeScript (BMP, and JPEG with four components);
+ * nothing native, nothing downloaded. Every image comes out as a viewer shows it: EXIF orientation
+ * applied, a file cut short refused. The Emscripten decoders' printed messages are captured per
+ * image, never written to the process's stderr.
+ */
+export class ImageDecoder {
   constructor(private readonly assets: AssetPaths) {}
 
-  init(): Promise<void> {
-    this.ready ??= (async () => {
+  async init(): Promise<void> {
+    codecs ??= (async () => {
       const compile = async (path: string) => WebAssembly.compile(await readFile(path))
       const [jpeg, webp, png] = await Promise.all([
         compile(this.assets.jpegWasm),
         compile(this.assets.webpWasm),
         compile(this.assets.pngWasm),
       ])
-      await Promise.all([initJpeg(jpeg), initWebp(webp), initPng(png)])
+      await Promise.all([instantiate(jpeg, 'jpeg'), instantiate(webp, 'webp'), initPng(png)])
+      return { jpeg, webp }
     })()
-    return this.ready
+    await codecs
   }
 
+  /** The pixels as a viewer shows them; throws `UndecodableError` for files no viewer would show whole. */
   async decode(bytes: Uint8Array, format: ImageFormat): Promise<Pixels> {
     await this.init()
-    const buffer = bytes.buffer.slice(
-      bytes.byteOffset,
-      bytes.byteOffset + bytes.byteLength,
-    ) as ArrayBuffer
-    switch (format) {
-      case 'jpeg':
-        return fromImageData(await decodeJpeg(buffer))
-      case 'png':
-        return fromImageData(await decodePng(buffer))
-      case 'webp':
-        return fromImageData(await decodeWebp(buffer))
-      case 'bmp': {
-        const bmp = decodeBmp(bytes)
-        if (bmp.bitsPerPixel < 8 || !(bmp.data instanceof Uint8Array)) {
-          throw new Error(`unsupported BMP variant (${bmp.bitsPerPixel} bits per pixel)`)
-        }
-        return { data: bmp.data, width: bmp.width, height: bmp.height, channels: bmp.channels }
-      }
+    const jpeg = format === 'jpeg' ? walkJpeg(bytes) : undefined
+    const container: Container | undefined =
+      jpeg ?? (format === 'png' ? walkPng(bytes) : format === 'webp' ? walkWebp(bytes) : undefined)
+    if (container?.problem !== undefined)
+      throw new UndecodableError(`it is truncated or damaged: ${container.problem}`)
+    const pixels =
+      format === 'bmp'
+        ? guard(() => decodeBmp(bytes))
+        : jpeg?.components === 4
+          ? guard(() => decodeJpeg(bytes))
+          : await this.wasm(bytes, format)
+    return orient(pixels, container?.exif === undefined ? 1 : exifOrientation(container.exif))
+  }
+
+  private async wasm(bytes: Uint8Array, format: 'jpeg' | 'png' | 'webp'): Promise<Pixels> {
+    // The WebAssembly decoders take an ArrayBuffer; a view over a whole one (as workers get) is used as is.
+    const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
+    const buffer =
+      whole && bytes.buffer instanceof ArrayBuffer ? bytes.buffer : bytes.slice().buffer
+    printed = []
+    let image
+    try {
+      image =
+        format === 'jpeg'
+          ? await decodeJpegWasm(buffer)
+          : format === 'png'
+            ? await decodePng(buffer)
+            : await decodeWebp(buffer)
+    } catch (error) {
+      const said = printed.length > 0 ? printed.join('; ') : thrownText(error)
+      if (format !== 'png' && codecs !== undefined)
+        await instantiate((await codecs)[format], format)
+      throw new UndecodableError(`the decoder failed (${said})`)
     }
+    // WebAssembly memory only grows: after a large image a fresh instance gives it back.
+    if (
+      format !== 'png' &&
+      codecs !== undefined &&
+      image.width * image.height > LIMITS.codecReleasePixels
+    )
+      await instantiate((await codecs)[format], format)
+    const damage = printed.filter((message) => DAMAGE.test(message))
+    if (damage.length > 0)
+      throw new UndecodableError(`it is truncated or damaged (${damage.join('; ')})`)
+    if (image.width <= 0 || image.height <= 0)
+      throw new UndecodableError('the decoder returned no image')
+    return { data: image.data, width: image.width, height: image.height, channels: 4 }
   }
 }
 
-function fromImageData(
-  image: { data: Uint8ClampedArray; width: number; height: number } | null | undefined,
-): Pixels {
-  if (!image || image.width <= 0 || image.height <= 0)
-    throw new Error('the decoder returned no image')
-  return { data: image.data, width: image.width, height: image.height, channels: 4 }
+function guard(decode: () => Pixels): Pixels {
+  try {
+    return decode()
+  } catch (error) {
+    throw new UndecodableError(thrownText(error))
+  }
 }
 
 /**

@@ -1,19 +1,30 @@
 import { createHash } from 'node:crypto'
+import { availableParallelism } from 'node:os'
 import PQueue from 'p-queue'
-import { FatalDetectorError, errorMessage } from '../../shared/errors.js'
+import { silentLogger, type Logger } from '../../shared/log.js'
 import { readJobBytes } from '../read-bytes.js'
 import type { Detection, DetectionJob, Detector, DetectorStats } from '../types.js'
 import { locateAssets, type AssetPaths } from './assets.js'
-import { ImageDecoder, toWorkingImage } from './decode.js'
-import { PoseModel } from './pose.js'
-import { precheck } from './precheck.js'
-import { judge } from './rules.js'
+import { WorkerPool } from './pool.js'
+import { precheck, sizeRejection } from './precheck.js'
 import { LIMITS, THRESHOLDS } from './thresholds.js'
 
 export interface Timings {
   decodeMs: number
   inferenceMs: number
+  /** From the call to the verdict, waiting for a free worker included. */
   totalMs: number
+}
+
+export interface LocalDetectorOptions {
+  /** Worker threads; default min(concurrency, available cores). */
+  workers?: number
+  /** Wall time one image may take in its worker, ms; default `LIMITS.imageBudgetMs`. */
+  budgetMs?: number
+  /** Where the workers' warnings and the libraries' messages go; default nowhere. */
+  log?: Pick<Logger, 'debug' | 'warning'>
+  /** Honour the test hooks embedded in image bytes (see protocol.ts); tests only. */
+  testHooks?: boolean
 }
 
 /** Verdicts change when the rules or their numbers do, so recorded ones are keyed by both. */
@@ -24,40 +35,46 @@ export const LOCAL_IDENTITY = `local movenet-multipose rules-${createHash('sha1'
   .slice(0, 12)}`
 
 /**
- * The embedded detector: the AnimateAnyone rules offline, with the service's codes. The model is
- * loaded once per process; inference runs one image at a time (the WebAssembly backend is single
- * threaded) while reading bytes runs `concurrency` at once.
+ * The embedded detector: the AnimateAnyone rules offline, with the service's codes. Images are
+ * decoded and analysed in worker threads, one image per worker at a time. `concurrency` bounds the
+ * images held in memory (read, waiting or in a worker); the workers are min(concurrency, cores):
+ * the WebAssembly backend is single threaded, so a worker per core is the most that helps, and
+ * fewer workers than `concurrency` still keep every core busy while the others' bytes are read.
  */
 export class LocalDetector implements Detector {
   readonly identity = LOCAL_IDENTITY
-  private readonly inference = new PQueue({ concurrency: 1 })
   private readonly reads: PQueue
-  private engine: Promise<{ model: PoseModel; decoder: ImageDecoder }> | undefined
+  private readonly pool: WorkerPool
   private readonly counters: DetectorStats = { requests: 0, retries: 0, throttled: 0 }
 
   constructor(
-    concurrency = 4,
-    private readonly assets: AssetPaths = locateAssets(),
+    concurrency = availableParallelism(),
+    assets: AssetPaths = locateAssets(),
+    options: LocalDetectorOptions = {},
   ) {
     this.reads = new PQueue({ concurrency })
+    this.pool = new WorkerPool({
+      size: Math.max(1, options.workers ?? Math.min(concurrency, availableParallelism())),
+      assets,
+      budgetMs: options.budgetMs ?? LIMITS.imageBudgetMs,
+      testHooks: options.testHooks ?? false,
+      log: options.log ?? silentLogger,
+    })
   }
 
-  /** Loads the model now rather than on the first image (for timing the load on its own). */
+  /** Starts the workers (each loads the model) now rather than on the first image. */
   async load(): Promise<void> {
-    await this.ready()
+    await this.pool.start()
   }
 
-  private ready(): Promise<{ model: PoseModel; decoder: ImageDecoder }> {
-    this.engine ??= (async () => {
-      try {
-        const decoder = new ImageDecoder(this.assets)
-        await decoder.init()
-        return { model: await PoseModel.load(this.assets.models, this.assets.tfjsWasm), decoder }
-      } catch (error) {
-        throw new FatalDetectorError(`The local detector could not start: ${errorMessage(error)}`)
-      }
-    })()
-    return this.engine
+  /** Stops the workers. Not needed before exit: idle workers do not keep the process alive. */
+  async close(): Promise<void> {
+    await this.pool.close()
+  }
+
+  /** Worker threads alive now. */
+  get workers(): number {
+    return this.pool.size
   }
 
   stats(): DetectorStats {
@@ -65,45 +82,36 @@ export class LocalDetector implements Detector {
   }
 
   async detect(job: DetectionJob): Promise<Detection> {
+    // A file known to be too large is refused unread.
+    if (job.size !== undefined && job.size > LIMITS.maxFileBytes) {
+      this.counters.requests++
+      return sizeRejection(job.size)
+    }
     // The slot is held until the verdict, so at most `concurrency` images sit in memory at once.
     return this.reads.add(async (): Promise<Detection> => {
       const bytes = await readJobBytes(job)
-      return 'status' in bytes ? bytes : (await this.analyse(bytes)).detection
+      return 'status' in bytes ? bytes : (await this.analyse(bytes, job.path)).detection
     })
   }
 
-  /** The verdict for one image's bytes, with where the time went. Never throws for bad input. */
-  async analyse(bytes: Uint8Array): Promise<{ detection: Detection; timings: Timings }> {
+  /**
+   * The verdict for one image's bytes, with where the time went. Never throws for bad input; throws
+   * `FatalDetectorError` when the workers cannot start.
+   */
+  async analyse(
+    bytes: Uint8Array,
+    label = 'image',
+  ): Promise<{ detection: Detection; timings: Timings }> {
     const started = performance.now()
-    const timings: Timings = { decodeMs: 0, inferenceMs: 0, totalMs: 0 }
-    const done = (detection: Detection) => {
-      timings.totalMs = performance.now() - started
-      return { detection, timings }
-    }
     this.counters.requests++
     const header = precheck(bytes)
-    if ('status' in header) return done(header)
-    const { model, decoder } = await this.ready()
-    return this.inference.add(async () => {
-      const decodeStarted = performance.now()
-      let pixels
-      try {
-        pixels = await decoder.decode(bytes, header.format)
-      } catch (error) {
-        return done({
-          status: 'reject',
-          code: 'InvalidURL',
-          message: `The ${header.format.toUpperCase()} file cannot be decoded (corrupt or truncated): ${errorMessage(error)}`,
-        })
+    if ('status' in header) {
+      return {
+        detection: header,
+        timings: { decodeMs: 0, inferenceMs: 0, totalMs: performance.now() - started },
       }
-      const image = toWorkingImage(pixels, LIMITS.workingSize)
-      timings.decodeMs = performance.now() - decodeStarted
-      const inferenceStarted = performance.now()
-      const persons = await model.estimate(image)
-      timings.inferenceMs = performance.now() - inferenceStarted
-      return done(
-        judge({ persons, width: image.width, height: image.height, meanLuma: image.meanLuma }),
-      )
-    })
+    }
+    const { detection, timings } = await this.pool.run(bytes, header.format, label)
+    return { detection, timings: { ...timings, totalMs: performance.now() - started } }
   }
 }

@@ -1,5 +1,6 @@
 import { imageSize } from 'image-size'
 import type { Detection } from '../types.js'
+import { walkJpeg } from './container.js'
 import { LIMITS } from './thresholds.js'
 
 export type ImageFormat = 'jpeg' | 'png' | 'bmp' | 'webp'
@@ -33,19 +34,22 @@ export function sniffFormat(bytes: Uint8Array): ImageFormat | 'gif' | 'tiff' | u
 
 const reject = (code: string, message: string): Detection => ({ status: 'reject', code, message })
 
+/** The answer for a file over the size limit, read or only stat'ed. */
+export function sizeRejection(size: number): Detection {
+  const mb = (size / 1024 / 1024).toFixed(1)
+  return reject(
+    'InvalidFile.Size',
+    `The file is ${mb} MB; the limit is ${LIMITS.maxFileBytes / 1024 / 1024} MB.`,
+  )
+}
+
 /**
  * Everything decidable from the bytes before any decoding: size, format and dimensions from the
  * header. A decompression bomb (huge dimensions in a small file) is refused here, never decoded.
  */
 export function precheck(bytes: Uint8Array): ImageHeader | Detection {
   if (bytes.length === 0) return reject('InvalidURL', 'The file is empty.')
-  if (bytes.length > LIMITS.maxFileBytes) {
-    const mb = (bytes.length / 1024 / 1024).toFixed(1)
-    return reject(
-      'InvalidFile.Size',
-      `The file is ${mb} MB; the limit is ${LIMITS.maxFileBytes / 1024 / 1024} MB.`,
-    )
-  }
+  if (bytes.length > LIMITS.maxFileBytes) return sizeRejection(bytes.length)
   const format = sniffFormat(bytes)
   if (format === undefined || format === 'gif' || format === 'tiff') {
     const found = format === undefined ? 'an unknown format' : format.toUpperCase()
@@ -73,6 +77,15 @@ export function precheck(bytes: Uint8Array): ImageHeader | Detection {
       'InvalidFile.Resolution',
       `The image is ${width}×${height}: the longest side must be under ${LIMITS.maxLongestSide} px and the shortest over ${LIMITS.minShortestSide} px.`,
     )
+  }
+  // Each scan is a pass over the whole image: thousands of tiny repeated scans take seconds.
+  if (format === 'jpeg') {
+    const { scans } = walkJpeg(bytes)
+    if (scans > LIMITS.maxJpegScans)
+      return reject(
+        'InvalidURL',
+        `The JPEG file has more than ${LIMITS.maxJpegScans} scans; no encoder writes that many (a decoding bomb).`,
+      )
   }
   return { format, width, height }
 }

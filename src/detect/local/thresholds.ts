@@ -41,4 +41,25 @@ export const LIMITS = {
   maxFileBytes: SERVICE_LIMITS.maxFileBytes,
   /** The pose model's working size (longest side, pixels). */
   workingSize: 256,
+  /**
+   * Most scans (SOS markers) a JPEG may have before it is refused undecoded. Encoders write 1
+   * (baseline) to about 10 (libjpeg's and mozjpeg's progressive scripts), so 256 is far above any
+   * real photo; and each scan costs a pass over the blocks it covers: mozjpeg decodes a 4000×4000 file of 2000 repeated one-symbol scans (124 KB)
+   * in 5.4 s, 250 of them in 0.8 s.
+   */
+  maxJpegScans: 256,
+  /**
+   * Wall time one image may take in a worker (decode, downscale, inference) before the worker is
+   * stopped and replaced. The slowest images `npm run bench` measures on a busy 2-core machine: a
+   * 4095×4095 JPEG in 0.8 s, a 4000×4000 progressive JPEG at the scan limit in 1.9 s; 10 s leaves
+   * room for a slower runner, and a stuck decoder costs at most that.
+   */
+  imageBudgetMs: 10_000,
+  /**
+   * Decoded size (pixels) above which a worker's JPEG/WEBP decoder instance is replaced after use,
+   * releasing WebAssembly memory that otherwise stays at its largest. Re-instantiating costs about
+   * a millisecond; a 2 MP photo (1600×1250) holds 8 MB in the decoder, so smaller ones are not worth it.
+   * Peak RSS of two workers over the corpus (three runs each): about 770 MB without, 710 MB with.
+   */
+  codecReleasePixels: 2_000_000,
 } as const

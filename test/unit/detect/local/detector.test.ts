@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { encode as encodeBmp } from 'fast-bmp'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { ImageDecoder, toWorkingImage } from '../../../../src/detect/local/decode.js'
 import { locateAssets } from '../../../../src/detect/local/assets.js'
 import { LocalDetector } from '../../../../src/detect/local/detector.js'
+import { LIMITS } from '../../../../src/detect/local/thresholds.js'
 import { ROOT } from '../../../e2e/harness.js'
 import { pngHeader } from '../../../helpers/headers.js'
 
@@ -36,6 +37,7 @@ describe('toWorkingImage', () => {
 describe('LocalDetector on real photos', () => {
   const detector = new LocalDetector(2, locateAssets(ROOT))
   beforeAll(() => detector.load(), 30_000)
+  afterAll(() => detector.close())
   const verdict = async (bytes: Uint8Array) => (await detector.analyse(bytes)).detection
 
   it.each([
@@ -90,4 +92,38 @@ describe('LocalDetector on real photos', () => {
       message: expect.stringMatching(/cannot be decoded/) as unknown,
     })
   })
+})
+
+describe('LocalDetector.detect', () => {
+  const job = (size: number | undefined, bytes: Uint8Array) => ({
+    path: 'people/photo.jpg',
+    url: 'file:people/photo.jpg',
+    sha: '0'.repeat(40),
+    size,
+    readBytes: vi.fn(() => Promise.resolve(bytes)),
+  })
+
+  it('refuses a file whose known size is over the limit without reading it', async () => {
+    const detector = new LocalDetector(1, locateAssets(ROOT))
+    const big = job(LIMITS.maxFileBytes + 1, new Uint8Array())
+    expect(await detector.detect(big)).toEqual({
+      status: 'reject',
+      code: 'InvalidFile.Size',
+      message: 'The file is 5.0 MB; the limit is 5 MB.',
+    })
+    expect(big.readBytes).not.toHaveBeenCalled()
+    expect(detector.workers).toBe(0)
+  })
+
+  it('reads and checks a file whose known size is within the limit', async () => {
+    const detector = new LocalDetector(1, locateAssets(ROOT))
+    try {
+      const bytes = await photo('half-body.jpg')
+      const small = job(bytes.length, bytes)
+      expect(await detector.detect(small)).toEqual({ status: 'pass', bodystyle: 'half' })
+      expect(small.readBytes).toHaveBeenCalledOnce()
+    } finally {
+      await detector.close()
+    }
+  }, 60_000)
 })
