@@ -8,8 +8,46 @@ import { SERVICE_LIMITS } from '../../config/defaults.js'
 export const THRESHOLDS = {
   /** A detected person counts at or above this MoveNet person score. */
   personScore: 0.3,
+  /** A COCO detector person box counts at or above this score. */
+  personBoxScore: 0.25,
+  /** People shorter than this fraction of the frame's height are not counted. */
+  minPersonHeight: 0.1,
+  /** A person box this much inside another (share of the smaller box) is the same person. */
+  samePersonOverlap: 0.7,
+  /** A MoveNet person belongs to a box holding this share of its visible keypoints. */
+  poseInBoxShare: 0.6,
+  /** A MoveNet person no box accounts for counts as someone else at or above this score. */
+  extraPoseScore: 0.3,
+  /** FaceMesh's face flag at or above this: a face is there. */
+  minFaceScore: 0.5,
+  /** Head crop share outside the frame above this: the face is cut off. */
+  maxHeadOutside: 0.25,
+  /** Head yaw beyond this is a turned head. */
+  maxYawDegrees: 35,
+  /** Head pitch beyond this is looking up or down. */
+  maxPitchDegrees: 35,
+  /** The middle share of the head crop where a wrist covers the face. */
+  faceCoreShare: 0.6,
+  /** A held object's box lies within this many torso lengths of a wrist. */
+  handReach: 0.15,
+  /** An object box covering this share of the person's box is in front of the body. */
+  objectCoversBody: 0.3,
+  /** Held-object score bar by label; others use the default. */
+  heldObjectScore: {
+    'cell phone': 0.9,
+    bottle: 0.9,
+    book: 0.9,
+    chair: 0.9,
+    'sports ball': 0.9,
+    frisbee: 0.9,
+    handbag: 0.5,
+    backpack: 0.5,
+  } as Record<string, number>,
+  heldObjectScoreDefault: 0.25,
   /** A keypoint is visible at or above this score. */
   keypointScore: 0.3,
+  /** A face keypoint places the head crop at or above this score (placing needs less certainty). */
+  headKeypointScore: 0.2,
   /**
    * Shoulder width over torso length, signed (positive when the person faces the camera). Frontal
    * photos measure 0.6–0.9; side views 0.2–0.45; a back view is negative.
@@ -41,4 +79,16 @@ export const LIMITS = {
   maxFileBytes: SERVICE_LIMITS.maxFileBytes,
   /** The pose model's working size (longest side, pixels). */
   workingSize: 256,
+} as const
+
+/** Working sizes and floors of the models that `observe` runs (not rules: what the models see). */
+export const OBSERVE_LIMITS = {
+  /** Longest side of the image the detector and FaceMesh read from (the face crop needs detail). */
+  detailSize: 1024,
+  /** CenterNet's fixed input: a person a tenth of the frame's height is still ~50 px. */
+  objectInputSize: 512,
+  /** Detections under this score are not kept at all (the rules apply their own, higher, bars). */
+  minObjectScore: 0.15,
+  /** Overlap (IoU) above which two boxes of one class are one object. */
+  maxObjectOverlap: 0.5,
 } as const
