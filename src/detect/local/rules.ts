@@ -1,6 +1,6 @@
 import type { Bodystyle, Detection, Evidence, EvidenceBox } from '../types.js'
 import type { FaceReading } from './face.js'
-import { intersection, type Box, type DetectedObject } from './objects.js'
+import { intersection, iou, type Box, type DetectedObject } from './objects.js'
 import type { Observation } from './observe.js'
 import type { Keypoint, KeypointName, Person } from './pose.js'
 import { THRESHOLDS } from './thresholds.js'
@@ -75,8 +75,16 @@ export function shoulderRatio(body: Body): number {
   return (body.point('leftShoulder').x - body.point('rightShoulder').x) / torso
 }
 
-export function facingAway(body: Body): Finding | undefined {
-  if (!body.visible('leftHip', 'rightHip') || shoulderRatio(body) >= 0) return undefined
+/**
+ * Seen from behind: the left shoulder is on the left of the picture. MoveNet reads backs as
+ * fronts often enough that this needs a second sign: the hips agree, or no face is where the head is.
+ */
+export function facingAway(body: Body, head?: Head): Finding | undefined {
+  if (!body.visible('leftShoulder', 'rightShoulder')) return undefined
+  if (body.point('leftShoulder').x >= body.point('rightShoulder').x) return undefined
+  const hips = body.visible('leftHip', 'rightHip')
+  const noFace = head !== undefined && head.reading.score < body.limits.minFaceScore
+  if (!hips && !noFace) return undefined
   return { code: 'InvalidFile.BodyPose', message: 'The person faces away from the camera.' }
 }
 
@@ -189,6 +197,17 @@ function keypointBox(person: Person, limits: Thresholds): Box | undefined {
   }
 }
 
+/**
+ * How far a MoveNet person and a detector box are one body: the share of its keypoints inside the
+ * box, or of the box inside its keypoints' box (a box around part of a body, e.g. the torso).
+ */
+function sameBody(person: Person, box: Box, limits: Thresholds): number {
+  const around = keypointBox(person, limits)
+  const boxInside =
+    around === undefined || area(box) === 0 ? 0 : intersection(box, around) / area(box)
+  return Math.max(shareInside(person, box, limits), boxInside)
+}
+
 /** Share of a person's visible keypoints that fall inside a box. */
 function shareInside(person: Person, box: Box, limits: Thresholds): number {
   const seen = Object.values(person.keypoints).filter((p) => p.score >= limits.keypointScore)
@@ -236,7 +255,7 @@ export function findPeople(
   const unclaimed = new Set(poses)
   for (const person of found) {
     const best = [...unclaimed]
-      .map((pose) => ({ pose, share: shareInside(pose, person.box, limits) }))
+      .map((pose) => ({ pose, share: sameBody(pose, person.box, limits) }))
       .sort((a, b) => b.share - a.share)[0]
     if (best !== undefined && best.share >= limits.poseInBoxShare) {
       person.pose = best.pose
@@ -245,14 +264,16 @@ export function findPeople(
   }
   for (const pose of unclaimed) {
     const box = keypointBox(pose, limits)
-    // A pose inside a counted box is that person's limbs read twice, not someone else.
-    if (
-      box === undefined ||
-      found.some((f) => shareInside(pose, f.box, limits) >= limits.poseInBoxShare)
-    )
-      continue
-    if (pose.score < limits.extraPoseScore || boxHeight(box) < limits.minPersonHeight) continue
-    found.push({ box, score: pose.score, source: 'pose', pose })
+    if (box === undefined || pose.score < limits.extraPoseScore) continue
+    if (boxHeight(box) < limits.minPersonHeight) continue
+    // Inside a counted person's box, a second pose is that person's limbs read twice, unless its
+    // keypoints lie apart from theirs (two people standing close share one box).
+    const twice = found.some((f) => {
+      if (shareInside(pose, f.box, limits) < limits.poseInBoxShare) return false
+      const theirs = f.pose === undefined ? undefined : keypointBox(f.pose, limits)
+      return theirs === undefined || iou(theirs, box) > limits.distinctPoseOverlap
+    })
+    if (!twice) found.push({ box, score: pose.score, source: 'pose', pose })
   }
   return found
 }
@@ -286,18 +307,12 @@ function headOf(observation: Observation): Head | undefined {
   return { reading, outside: area(crop) > 0 ? 1 - inside / area(crop) : 0 }
 }
 
-/** The face is cut by the frame: the head crop reaches well past the top or a side. */
-export function faceCropped(head: Head | undefined, body: Body | undefined): Finding | undefined {
-  const limits = body?.limits ?? THRESHOLDS
-  const eyes = body?.visible('leftEye', 'rightEye') ?? false
-  if (
-    head !== undefined &&
-    head.outside < limits.maxHeadOutside &&
-    (eyes || head.reading.score >= limits.minFaceScore)
-  )
-    return undefined
-  if (head === undefined && eyes) return undefined
-  if (head !== undefined && head.outside < limits.maxHeadOutside) return undefined
+/** The face is cut by the frame: much of the head's square lies outside the photo. */
+export function faceCropped(
+  head: Head | undefined,
+  limits: Thresholds = THRESHOLDS,
+): Finding | undefined {
+  if (head === undefined || head.outside <= limits.maxHeadOutside) return undefined
   return { code: 'InvalidFile.FacePose', message: 'The face is cut off by the edge of the photo.' }
 }
 
@@ -333,23 +348,22 @@ export function headPoseOff(
   return undefined
 }
 
-/** A wrist over the face (inside the head crop's middle, below its top): a hand covers the face. */
+/**
+ * A wrist at the face: within a fraction of the shoulder width from the nose. A wrist above the
+ * head's square (hands raised over the head) is not in front of the face.
+ */
 export function handOverFace(head: Head | undefined, body: Body | undefined): Finding | undefined {
-  if (head === undefined || body === undefined) return undefined
-  const { crop } = head.reading
-  const margin = ((1 - body.limits.faceCoreShare) / 2) * (crop.right - crop.left)
-  const marginY = ((1 - body.limits.faceCoreShare) / 2) * (crop.bottom - crop.top)
-  const covering = (['leftWrist', 'rightWrist'] as const).find((wrist) => {
+  if (body === undefined || !body.visible('nose', 'leftShoulder', 'rightShoulder')) return undefined
+  const nose = body.point('nose')
+  const shoulders = distance(body.point('leftShoulder'), body.point('rightShoulder'))
+  if (shoulders === 0) return undefined
+  const top = head === undefined ? -Infinity : head.reading.crop.top * body.height
+  const covering = (['leftWrist', 'rightWrist'] as const).some((wrist) => {
     if (!body.visible(wrist)) return false
-    const { x, y } = body.person.keypoints[wrist]
-    return (
-      x > crop.left + margin &&
-      x < crop.right - margin &&
-      y > crop.top + marginY &&
-      y < crop.bottom - marginY
-    )
+    const at = body.point(wrist)
+    return at.y >= top && distance(at, nose) / shoulders < body.limits.maxWristToNose
   })
-  if (covering === undefined) return undefined
+  if (!covering) return undefined
   return { code: 'InvalidFile.FacePose', message: 'A hand is in front of the face.' }
 }
 
@@ -472,7 +486,7 @@ export function judge(observation: Observation, limits: Thresholds = THRESHOLDS)
   evidence.objects = held.map((o) => ({ label: o.label, score: round(o.score), box: toBox(o.box) }))
   if (body !== undefined) {
     for (const rule of BODY_RULES) {
-      const finding = rule(body)
+      const finding = rule(body, head)
       if (finding !== undefined) return reject(rule.name, finding)
     }
   }
@@ -487,7 +501,7 @@ export function judge(observation: Observation, limits: Thresholds = THRESHOLDS)
     }
   } else {
     const checks: [string, () => Finding | undefined][] = [
-      ['faceCropped', () => faceCropped(head, body)],
+      ['faceCropped', () => faceCropped(head, limits)],
       ['handOverFace', () => handOverFace(head, body)],
       ['faceNotFound', () => faceNotFound(head, limits)],
       ['headPoseOff', () => headPoseOff(head, limits)],

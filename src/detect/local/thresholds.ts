@@ -12,22 +12,27 @@ export const THRESHOLDS = {
   personBoxScore: 0.25,
   /** People shorter than this fraction of the frame's height are not counted. */
   minPersonHeight: 0.1,
-  /** A person box this much inside another (share of the smaller box) is the same person. */
-  samePersonOverlap: 0.7,
+  /** A person box this much inside another (share of the smaller) is the same person: double detections measure 0.88–1.0 on the dev set, a background person beside the subject 0.70. */
+  samePersonOverlap: 0.8,
   /** A MoveNet person belongs to a box holding this share of its visible keypoints. */
   poseInBoxShare: 0.6,
   /** A MoveNet person no box accounts for counts as someone else at or above this score. */
   extraPoseScore: 0.3,
-  /** FaceMesh's face flag at or above this: a face is there. */
+  /** FaceMesh face flag at or above this: a face is there. Passes measure 1.00 (one 0.02 on a badly placed crop), backs of heads, masks and covered faces 0.00–0.46. */
   minFaceScore: 0.5,
-  /** Head crop share outside the frame above this: the face is cut off. */
-  maxHeadOutside: 0.25,
-  /** Head yaw beyond this is a turned head. */
-  maxYawDegrees: 35,
-  /** Head pitch beyond this is looking up or down. */
-  maxPitchDegrees: 35,
-  /** The middle share of the head crop where a wrist covers the face. */
-  faceCoreShare: 0.6,
+  /** Head square share outside the frame above this: the face is cut off. Faces cropped by the frame measure 0.45–0.49 on the dev set, passes at most 0.16. */
+  maxHeadOutside: 0.3,
+  /** Head yaw beyond this is a turned head: high/medium passes measure |yaw| ≤ 21.5° on the dev set, heads labelled turned 26–30° (FaceMesh reads real turns low: 45° reads ~30°). */
+  maxYawDegrees: 24,
+  /** Head pitch beyond this is looking up or down: passes measure −4° to +16° on the dev set. */
+  maxPitchDegrees: 25,
+  /**
+   * A wrist nearer the nose than this many shoulder widths covers the face: hands over a face
+   * measure 0.43 on the dev set, every pass's nearest wrist more than 0.9.
+   */
+  maxWristToNose: 0.5,
+  /** Keypoint-box overlap (IoU) under which two poses in one person box are two people. */
+  distinctPoseOverlap: 0.3,
   /** A held object's box lies within this many torso lengths of a wrist. */
   handReach: 0.15,
   /** An object box covering this share of the person's box is in front of the body. */
@@ -91,4 +96,6 @@ export const OBSERVE_LIMITS = {
   minObjectScore: 0.15,
   /** Overlap (IoU) above which two boxes of one class are one object. */
   maxObjectOverlap: 0.5,
+  /** A head crop where FaceMesh finds no face is tried once more this much wider. */
+  retryCropScale: 1.6,
 } as const
