@@ -106,14 +106,6 @@ export function headCrop(
   }
 }
 
-function scaleBox(box: Box, factor: number): Box {
-  const cx = (box.left + box.right) / 2
-  const cy = (box.top + box.bottom) / 2
-  const hw = ((box.right - box.left) * factor) / 2
-  const hh = ((box.bottom - box.top) * factor) / 2
-  return { left: cx - hw, top: cy - hh, right: cx + hw, bottom: cy + hh }
-}
-
 /** The subject: the strongest MoveNet person, and the detector's person box that best holds it. */
 export function subjectOf(
   persons: Person[],
@@ -161,15 +153,7 @@ export async function observe(models: Models, input: ObserveInput): Promise<Obse
       meanLuma: small.meanLuma,
       objects,
     }
-    if (crop !== undefined) {
-      let face = await models.face.read(image, crop)
-      // A crop placed from a bowed or tilted head can miss the face: look once more, wider.
-      if (face.score < THRESHOLDS.minFaceScore) {
-        const wider = await models.face.read(image, scaleBox(crop, OBSERVE_LIMITS.retryCropScale))
-        if (wider.score > face.score) face = wider
-      }
-      observation.face = face
-    }
+    if (crop !== undefined) observation.face = await models.face.read(image, crop)
     return observation
   } finally {
     image.dispose()

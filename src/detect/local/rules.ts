@@ -511,9 +511,14 @@ export function judge(observation: Observation, limits: Thresholds = THRESHOLDS)
       if (finding !== undefined) return reject(name, finding)
     }
   }
+  if (body === undefined) {
+    return reject('bodyNotSeen', {
+      code: 'InvalidFile.BodyPose',
+      message: 'The body is not visible enough to check the pose: show at least head to waist.',
+    })
+  }
   const dark = tooDark(observation.meanLuma, limits)
   if (dark !== undefined) return reject('tooDark', dark)
-  const detection: Detection = explain ? { status: 'pass', evidence } : { status: 'pass' }
-  if (body !== undefined) detection.bodystyle = bodystyleOf(body)
-  return detection
+  const bodystyle = bodystyleOf(body)
+  return explain ? { status: 'pass', bodystyle, evidence } : { status: 'pass', bodystyle }
 }

@@ -96,6 +96,4 @@ export const OBSERVE_LIMITS = {
   minObjectScore: 0.15,
   /** Overlap (IoU) above which two boxes of one class are one object. */
   maxObjectOverlap: 0.5,
-  /** A head crop where FaceMesh finds no face is tried once more this much wider. */
-  retryCropScale: 1.6,
 } as const
