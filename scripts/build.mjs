@@ -26,7 +26,15 @@ rmSync('.build', { recursive: true, force: true })
 for (const file of readdirSync('dist')) if (file.endsWith('.wasm')) rmSync(join('dist', file))
 
 mkdirSync('dist/models', { recursive: true })
-for (const file of ['movenet-multipose.json', 'movenet-multipose.bin', 'README.md']) {
+for (const file of [
+  'movenet-multipose.json',
+  'movenet-multipose.bin',
+  'centernet.json',
+  'centernet.bin',
+  'facemesh.json',
+  'facemesh.bin',
+  'README.md',
+]) {
   cpSync(join('models', file), join('dist/models', file))
 }
 mkdirSync('dist/wasm', { recursive: true })

@@ -1,31 +1,85 @@
 /**
- * Runs the local detector over the labelled corpus and prints how far it agrees with the labels:
- * a confusion matrix by code, verdict accuracy, per-code agreement, body-style agreement, and every
- * disagreement (high-confidence ones flagged).
+ * Runs the local pipeline (decode, observe, judge) over the labelled corpus and prints how far it
+ * agrees with the labels, on the high+medium rows and on all rows: verdict, code and body-style
+ * agreement, a confusion matrix of codes, the pipeline's speed, and every miss with its evidence.
  *
- *   npm run calibrate [-- --corpus ../shared/corpus] [--all]
+ *   npm run calibrate [-- --corpus ../shared/corpus] [--save obs.json | --load obs.json]
  *
- * The corpus is not in the repository (its licences allow testing only); a fresh clone has none,
- * and this script says so.
+ * `--save` keeps every observation; `--load` judges saved ones again without the models (for
+ * trying rules). The corpus is not in the repository (its licences allow testing only); a fresh
+ * clone has none, and this script says so and exits 0.
  */
 import { existsSync } from 'node:fs'
-import { readFile, readdir } from 'node:fs/promises'
+import { readFile, readdir, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { LocalDetector } from '../src/detect/local/detector.js'
+import type { Detection } from '../src/detect/types.js'
+import { locateAssets } from '../src/detect/local/assets.js'
+import { ImageDecoder, type Pixels } from '../src/detect/local/decode.js'
+import { loadModels, observe, observeInput, type Observation } from '../src/detect/local/observe.js'
+import { precheck } from '../src/detect/local/precheck.js'
+import { judge } from '../src/detect/local/rules.js'
 
 const { values } = parseArgs({
   options: {
     corpus: { type: 'string', default: '../shared/corpus' },
-    all: { type: 'boolean', default: false },
+    save: { type: 'string' },
+    load: { type: 'string' },
   },
 })
 const corpus = resolve(values.corpus)
 if (!existsSync(join(corpus, 'labels.tsv'))) {
-  console.error(
-    `No corpus at ${corpus} (expected labels.tsv and images/). Pass --corpus DIR; a fresh clone has none.`,
+  console.log(
+    `No corpus at ${corpus} (expected labels.tsv and images/): nothing to calibrate. Pass --corpus DIR; a fresh clone has none.`,
   )
-  process.exit(2)
+  process.exit(0)
+}
+
+/** The EXIF Orientation of a JPEG (1 when absent). The shipped decoder applies it elsewhere. */
+function exifOrientation(bytes: Uint8Array): number {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  let at = 2
+  while (at + 4 < bytes.length && bytes[at] === 0xff) {
+    const marker = bytes[at + 1] ?? 0
+    const length = view.getUint16(at + 2)
+    if (marker === 0xe1 && view.getUint32(at + 4) === 0x45786966) {
+      const tiff = at + 10
+      const little = view.getUint16(tiff) === 0x4949
+      const first = tiff + view.getUint32(tiff + 4, little)
+      const count = view.getUint16(first, little)
+      for (let i = 0; i < count; i++) {
+        const entry = first + 2 + i * 12
+        if (view.getUint16(entry, little) === 0x0112) return view.getUint16(entry + 8, little)
+      }
+      return 1
+    }
+    at += 2 + length
+  }
+  return 1
+}
+
+/** Turns pixels upright for orientations 3, 6 and 8 (the ones cameras write). */
+function upright(pixels: Pixels, orientation: number): Pixels {
+  if (![3, 6, 8].includes(orientation)) return pixels
+  const { data, width, height, channels } = pixels
+  const swap = orientation !== 3
+  const outWidth = swap ? height : width
+  const outHeight = swap ? width : height
+  const out = new Uint8Array(data.length)
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const [nx, ny] =
+        orientation === 6
+          ? [height - 1 - y, x]
+          : orientation === 8
+            ? [y, width - 1 - x]
+            : [width - 1 - x, height - 1 - y]
+      const from = (y * width + x) * channels
+      const to = (ny * outWidth + nx) * channels
+      for (let c = 0; c < channels; c++) out[to + c] = data[from + c] ?? 0
+    }
+  }
+  return { data: out, width: outWidth, height: outHeight, channels }
 }
 
 interface Label {
@@ -37,102 +91,112 @@ interface Label {
   note: string
 }
 const lines = (await readFile(join(corpus, 'labels.tsv'), 'utf8')).trim().split('\n').slice(1)
-const labels = new Map<string, Label>(
-  lines.map((line) => {
-    const [file = '', verdict = '', code = '', bodystyle = '', confidence = '', note = ''] =
-      line.split('\t')
-    return [file, { file, verdict, code, bodystyle, confidence, note }]
-  }),
-)
+const labels = lines.map((line): Label => {
+  const [file = '', verdict = '', code = '', bodystyle = '', confidence = '', note = ''] =
+    line.split('\t')
+  return { file, verdict, code, bodystyle, confidence, note }
+})
 
-const detector = new LocalDetector()
-await detector.load()
-const outcome = (status: string, code: string | undefined) =>
-  status === 'pass' ? 'pass' : (code ?? status)
-const rows: {
-  file: string
-  expected: string
-  got: string
-  label: Label
-  bodystyle: string | undefined
-  message: string
-}[] = []
-const files = (await readdir(join(corpus, 'images'))).sort()
-for (const file of files) {
-  const label = labels.get(file)
-  const { detection } = await detector.analyse(
-    new Uint8Array(await readFile(join(corpus, 'images', file))),
-  )
-  const got = outcome(detection.status, detection.code)
-  if (label === undefined) {
-    if (values.all)
-      console.log(
-        `unlabelled ${file}: ${got}${detection.bodystyle ? ` (${detection.bodystyle})` : ''} ${detection.message ?? ''}`,
-      )
-    continue
+type Seen = { header: Detection } | { observation: Observation; ms: number }
+const saved: Record<string, Seen> =
+  values.load === undefined
+    ? {}
+    : (JSON.parse(await readFile(values.load, 'utf8')) as Record<string, Seen>)
+if (values.load === undefined) {
+  const assets = locateAssets()
+  const decoder = new ImageDecoder(assets)
+  await decoder.init()
+  const models = await loadModels(assets.models, assets.tfjsWasm)
+  const files = new Set(await readdir(join(corpus, 'images')))
+  for (const { file } of labels) {
+    if (!files.has(file)) continue
+    const bytes = new Uint8Array(await readFile(join(corpus, 'images', file)))
+    const header = precheck(bytes)
+    if ('status' in header) {
+      saved[file] = { header }
+      continue
+    }
+    const started = performance.now()
+    let pixels: Pixels
+    try {
+      pixels = await decoder.decode(bytes, header.format)
+    } catch (error) {
+      saved[file] = { header: { status: 'reject', code: 'InvalidURL', message: String(error) } }
+      continue
+    }
+    if (header.format === 'jpeg') pixels = upright(pixels, exifOrientation(bytes))
+    const observation = await observe(models, observeInput(pixels))
+    saved[file] = { observation, ms: performance.now() - started }
   }
-  rows.push({
-    file,
-    expected: outcome(label.verdict, label.code),
-    got,
-    label,
-    bodystyle: detection.bodystyle,
-    message: detection.message ?? '',
-  })
+  if (values.save !== undefined) await writeFile(values.save, JSON.stringify(saved))
 }
 
-const codes = [...new Set(rows.flatMap((r) => [r.expected, r.got]))].sort()
+const outcome = (d: Detection) => (d.status === 'pass' ? 'pass' : (d.code ?? d.status))
+const rows = labels.flatMap((label) => {
+  const seen = saved[label.file]
+  if (seen === undefined) return []
+  const detection = 'header' in seen ? seen.header : judge(seen.observation)
+  return [
+    {
+      label,
+      detection,
+      expected: label.verdict === 'pass' ? 'pass' : label.code,
+      got: outcome(detection),
+    },
+  ]
+})
+type Row = (typeof rows)[number]
+
 const short = (code: string) => code.replace('InvalidFile.', '')
-const width = Math.max(...codes.map((c) => short(c).length), 8) + 2
-console.log(
-  `\nConfusion matrix (rows: label, columns: local detector), ${rows.length} labelled images\n`,
-)
-console.log(''.padEnd(width) + codes.map((c) => short(c).padStart(width)).join(''))
-for (const expected of codes) {
-  console.log(
-    short(expected).padEnd(width) +
-      codes
-        .map((got) =>
-          String(
-            rows.filter((r) => r.expected === expected && r.got === got).length || '.',
-          ).padStart(width),
-        )
-        .join(''),
-  )
-}
 const pct = (n: number, d: number) =>
   d === 0 ? 'n/a' : `${((100 * n) / d).toFixed(1)}% (${n}/${d})`
-const verdictRight = rows.filter((r) => (r.expected === 'pass') === (r.got === 'pass')).length
-const codeRight = rows.filter((r) => r.expected === r.got).length
-const passes = rows.filter((r) => r.expected === 'pass' && r.got === 'pass')
-const bodyRight = passes.filter((r) => r.bodystyle === r.label.bodystyle).length
-console.log(`\nverdict agreement    ${pct(verdictRight, rows.length)}`)
-console.log(`code agreement       ${pct(codeRight, rows.length)}`)
-console.log(
-  `bodystyle agreement  ${pct(bodyRight, passes.length)} (images both labelled and detected as passing)`,
-)
-console.log('\nper-code agreement (recall by label)')
-for (const code of codes) {
-  const labelled = rows.filter((r) => r.expected === code)
-  if (labelled.length > 0)
-    console.log(
-      `  ${short(code).padEnd(width)} ${pct(labelled.filter((r) => r.got === code).length, labelled.length)}`,
-    )
+function summary(title: string, set: Row[]): void {
+  const verdict = set.filter((r) => (r.expected === 'pass') === (r.got === 'pass')).length
+  const code = set.filter((r) => r.expected === r.got).length
+  const passes = set.filter((r) => r.expected === 'pass' && r.got === 'pass')
+  const body = passes.filter((r) => r.detection.bodystyle === r.label.bodystyle).length
+  console.log(
+    `${title.padEnd(22)} verdict ${pct(verdict, set.length).padEnd(16)} code ${pct(code, set.length).padEnd(16)} bodystyle ${pct(body, passes.length)}`,
+  )
 }
-const high = rows.filter((r) => r.label.confidence === 'high')
-const highRight = high.filter(
-  (r) => r.expected === r.got && (r.expected !== 'pass' || r.bodystyle === r.label.bodystyle),
-).length
-console.log(`\nhigh-confidence labels right: ${pct(highRight, high.length)}`)
-const wrong = rows.filter(
-  (r) => r.expected !== r.got || (r.expected === 'pass' && r.bodystyle !== r.label.bodystyle),
+const sure = rows.filter((r) => r.label.confidence !== 'low')
+console.log(`\n${rows.length} labelled images (${sure.length} high+medium)\n`)
+summary('high+medium rows', sure)
+summary('all rows', rows)
+
+const codes = [...new Set(rows.flatMap((r) => [r.expected, r.got]))].sort()
+const width = Math.max(...codes.map((c) => short(c).length), 8) + 2
+console.log(`\nConfusion matrix, all rows (rows: label, columns: local detector)\n`)
+console.log(''.padEnd(width) + codes.map((c) => short(c).padStart(width)).join(''))
+for (const expected of codes) {
+  const cells = codes.map((got) =>
+    String(rows.filter((r) => r.expected === expected && r.got === got).length || '.').padStart(
+      width,
+    ),
+  )
+  console.log(short(expected).padEnd(width) + cells.join(''))
+}
+
+const times = Object.values(saved)
+  .flatMap((s) => ('ms' in s ? [s.ms] : []))
+  .sort((a, b) => a - b)
+if (times.length > 0 && values.load === undefined) {
+  const at = (q: number) =>
+    (times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? 0).toFixed(0)
+  console.log(
+    `\npipeline (decode, observe, judge) per image: median ${at(0.5)} ms, p90 ${at(0.9)} ms`,
+  )
+}
+
+const misses = rows.filter(
+  (r) =>
+    r.expected !== r.got || (r.expected === 'pass' && r.detection.bodystyle !== r.label.bodystyle),
 )
-if (wrong.length > 0) {
-  console.log('\ndisagreements')
-  for (const r of wrong) {
-    const flag = r.label.confidence === 'high' ? '!!' : '  '
-    console.log(
-      `${flag} ${r.file} label ${r.expected}${r.label.bodystyle ? `/${r.label.bodystyle}` : ''} (${r.label.confidence}), got ${r.got}${r.bodystyle ? `/${r.bodystyle}` : ''}: ${r.message} — ${r.label.note}`,
-    )
-  }
+console.log(`\nmisses (${misses.length}; !! = high confidence)`)
+for (const r of misses) {
+  const flag = r.label.confidence === 'high' ? '!!' : r.label.confidence === 'low' ? '  ' : ' ·'
+  const style = (s: string | undefined) => (s ? `/${s}` : '')
+  console.log(
+    `${flag} ${r.label.file} expected ${short(r.expected)}${style(r.label.bodystyle)} (${r.label.confidence}), got ${short(r.got)}${style(r.detection.bodystyle)}: ${r.detection.message ?? ''}\n     label: ${r.label.note}\n     evidence: ${JSON.stringify(r.detection.evidence ?? {})}`,
+  )
 }

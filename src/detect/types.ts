@@ -16,6 +16,23 @@ export type RejectionCode = (typeof REJECTION_CODES)[number]
 
 export type DetectionStatus = 'pass' | 'reject' | 'error'
 
+/** A box as [left, top, right, bottom], fractions of the image's width and height. */
+export type EvidenceBox = [number, number, number, number]
+
+/** Why the local detector decided as it did: what it saw, in plain JSON. */
+export interface Evidence {
+  /** The rule that decided (`pass` when none objected). */
+  rule: string
+  /** The people counted, with the model that found each. */
+  people: { box: EvidenceBox; score: number; source: 'detector' | 'pose' }[]
+  /** The subject's head, in degrees, with FaceMesh's confidence that a face is there. */
+  head?: { yaw: number; pitch: number; roll: number; faceScore: number }
+  /** Signed shoulder width over torso length (negative: facing away). */
+  shoulderRatio?: number
+  /** Things in or in front of the subject's hands or body. */
+  objects: { label: string; score: number; box: EvidenceBox }[]
+}
+
 /** One image's verdict, as the hosted service (or any backend) gave it. */
 export interface Detection {
   status: DetectionStatus
@@ -24,6 +41,8 @@ export interface Detection {
   code?: string
   message?: string
   requestId?: string
+  /** The local detector's reasons (absent for other backends). */
+  evidence?: Evidence
 }
 
 export interface DetectionJob {

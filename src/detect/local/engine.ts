@@ -1,16 +1,9 @@
 import type { Detection } from '../types.js'
 import type { AssetPaths } from './assets.js'
-import {
-  ImageDecoder,
-  UndecodableError,
-  thrownText,
-  toWorkingImage,
-  type WorkingImage,
-} from './decode.js'
-import { PoseModel } from './pose.js'
+import { ImageDecoder, UndecodableError, thrownText } from './decode.js'
+import { loadModels, observe, observeInput, type Models, type ObserveInput } from './observe.js'
 import type { ImageFormat } from './precheck.js'
 import { judge } from './rules.js'
-import { LIMITS } from './thresholds.js'
 
 /** Where one image's time went inside its worker. */
 export interface StageTimings {
@@ -24,19 +17,19 @@ export interface Analysis {
 }
 
 /**
- * Decoders and model for one thread: decode (as a viewer shows it), downscale, pose model, rules.
- * Each worker thread holds one, loaded once.
+ * Decoders and models for one thread: decode (as a viewer shows it), downscale, the models
+ * (people and objects, pose, face), the rules. Each worker thread holds one, loaded once.
  */
 export class Engine {
   private constructor(
     private readonly decoder: ImageDecoder,
-    private readonly model: PoseModel,
+    private readonly models: Models,
   ) {}
 
   static async load(assets: AssetPaths): Promise<Engine> {
     const decoder = new ImageDecoder(assets)
     await decoder.init()
-    return new Engine(decoder, await PoseModel.load(assets.models, assets.tfjsWasm))
+    return new Engine(decoder, await loadModels(assets.models, assets.tfjsWasm))
   }
 
   /** The verdict for bytes that passed the precheck. `onInference` marks the end of decoding. */
@@ -47,24 +40,23 @@ export class Engine {
   ): Promise<Analysis> {
     const timings: StageTimings = { decodeMs: 0, inferenceMs: 0 }
     const decodeStarted = performance.now()
-    const image = await this.workingImage(bytes, format)
+    const input = await this.workingImages(bytes, format)
     timings.decodeMs = performance.now() - decodeStarted
-    if ('status' in image) return { detection: image, timings }
+    if ('status' in input) return { detection: input, timings }
     onInference()
     const inferenceStarted = performance.now()
-    const persons = await this.model.estimate(image)
+    const observation = await observe(this.models, input)
     timings.inferenceMs = performance.now() - inferenceStarted
-    const { width, height, meanLuma } = image
-    return { detection: judge({ persons, width, height, meanLuma }), timings }
+    return { detection: judge(observation), timings }
   }
 
   /** Full-size pixels live only in here, so they are garbage before inference starts. */
-  private async workingImage(
+  private async workingImages(
     bytes: Uint8Array,
     format: ImageFormat,
-  ): Promise<WorkingImage | Detection> {
+  ): Promise<ObserveInput | Detection> {
     try {
-      return toWorkingImage(await this.decoder.decode(bytes, format), LIMITS.workingSize)
+      return observeInput(await this.decoder.decode(bytes, format))
     } catch (error) {
       const reason =
         error instanceof UndecodableError

@@ -1,8 +1,6 @@
-import { readFile } from 'node:fs/promises'
-import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
-import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter'
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm'
+import type { GraphModel } from '@tensorflow/tfjs-converter'
+import { loadGraph, useWasmBackend } from './graph.js'
 import type { WorkingImage } from './decode.js'
 
 export const KEYPOINT_NAMES = [
@@ -39,35 +37,13 @@ export interface Person {
   keypoints: Record<KeypointName, Keypoint>
 }
 
-/** Reads a TF.js graph model from a folder: the model ships in the bundle, nothing is fetched. */
-async function readModel(folder: string, name: string): Promise<tf.io.ModelArtifacts> {
-  const json = JSON.parse(await readFile(join(folder, `${name}.json`), 'utf8')) as tf.io.ModelJSON
-  return tf.io.getModelArtifactsForJSON(json, async (manifest) => {
-    const shards = await Promise.all(
-      manifest.flatMap((group) => group.paths.map((path) => readFile(join(folder, path)))),
-    )
-    const weights = Buffer.concat(shards)
-    const data = weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength)
-    return [manifest.flatMap((group) => group.weights), data]
-  })
-}
-
 /** MoveNet MultiPose on the TF.js WebAssembly backend: up to six people per image. */
 export class PoseModel {
   private constructor(private readonly model: GraphModel) {}
 
   static async load(modelsFolder: string, wasmFolder: string): Promise<PoseModel> {
-    setWasmPaths(`${wasmFolder}/`)
-    // The backend's Emscripten loader reads `__dirname`, which an ESM bundle lacks. It is only a
-    // fallback base path (the backend is given the real file paths above), so its folder will do.
-    const scope = globalThis as { __dirname?: string }
-    scope.__dirname ??= wasmFolder
-    // The wasm backend registers itself on import; make it the one in use.
-    if (tf.getBackend() !== 'wasm') await tf.setBackend('wasm')
-    await tf.ready()
-    const artifacts = await readModel(modelsFolder, 'movenet-multipose')
-    const model = await loadGraphModel({ load: () => Promise.resolve(artifacts) })
-    return new PoseModel(model)
+    await useWasmBackend(wasmFolder)
+    return new PoseModel(await loadGraph(modelsFolder, 'movenet-multipose'))
   }
 
   /** Runs the model on an RGB image (any size; padded to multiples of 32 as the model needs). */

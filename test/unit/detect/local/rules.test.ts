@@ -13,6 +13,7 @@ import {
   faceCovered,
   faceHidden,
   facingAway,
+  findPeople,
   headTurned,
   judge,
   legsOccluded,
@@ -74,15 +75,16 @@ const observe = (persons: Person[], meanLuma = 120) => ({
 
 describe('countPeople', () => {
   it('needs exactly one person above the score threshold', () => {
-    expect(countPeople([])).toMatchObject({
+    const count = (persons: Person[]) => countPeople(findPeople(observe(persons)))
+    expect(count([])).toMatchObject({
       code: 'InvalidFile.Content',
       message: 'No person was found in the photo.',
     })
-    expect(countPeople([person({}, 0.2)])).toMatchObject({ code: 'InvalidFile.Content' })
-    expect(countPeople([person(), person({}, 0.35)])).toMatchObject({
+    expect(count([person({}, 0.2)])).toMatchObject({ code: 'InvalidFile.Content' })
+    expect(count([person(), person({}, 0.35)])).toMatchObject({
       message: '2 people were found; the photo must show exactly one.',
     })
-    expect(countPeople([person(), person({}, 0.1)])).toBeUndefined()
+    expect(count([person(), person({}, 0.1)])).toBeUndefined()
   })
 })
 
@@ -183,7 +185,7 @@ describe('tooDark', () => {
 
 describe('judge', () => {
   it('passes a frontal full-body photo', () => {
-    expect(judge(observe([person()]))).toEqual({ status: 'pass', bodystyle: 'full' })
+    expect(judge(observe([person()]))).toMatchObject({ status: 'pass', bodystyle: 'full' })
   })
 
   it('passes a half-body photo cut at the thighs', () => {
@@ -193,7 +195,7 @@ describe('judge', () => {
       leftAnkle: { score: 0.01, at: [340, 995] },
       rightAnkle: { score: 0.01, at: [260, 995] },
     })
-    expect(judge(observe([half]))).toEqual({ status: 'pass', bodystyle: 'half' })
+    expect(judge(observe([half]))).toMatchObject({ status: 'pass', bodystyle: 'half' })
   })
 
   it('checks person count, then body, then face, then light', () => {

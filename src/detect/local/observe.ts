@@ -1,0 +1,161 @@
+import * as tf from '@tensorflow/tfjs-core'
+import type { Pixels, WorkingImage } from './decode.js'
+import { toWorkingImage } from './decode.js'
+import { FaceModel, type FaceReading } from './face.js'
+import { useWasmBackend } from './graph.js'
+import { ObjectModel, type Box, type DetectedObject } from './objects.js'
+import { PoseModel, type Person } from './pose.js'
+import { LIMITS, OBSERVE_LIMITS, THRESHOLDS } from './thresholds.js'
+
+/** What the models saw in one photo. Plain data (JSON-serialisable); the rules read only this. */
+export interface Observation {
+  /** MoveNet people (keypoints as fractions of the image). */
+  persons: Person[]
+  /** Pixel size of the pose image: fractions are scaled by it for true angles. */
+  width: number
+  height: number
+  meanLuma: number
+  /** COCO detections (people and things), boxes as fractions of the image. */
+  objects?: DetectedObject[]
+  /** FaceMesh on the subject's head, when a subject was found. */
+  face?: FaceReading
+}
+
+/** The photo at the two sizes the models need: small for MoveNet, detail for the rest. */
+export interface ObserveInput {
+  small: WorkingImage
+  detail: WorkingImage
+}
+
+/** Both sizes from one decode: the detail image is made first and the small one from it. */
+export function observeInput(pixels: Pixels): ObserveInput {
+  const detail = toWorkingImage(pixels, OBSERVE_LIMITS.detailSize)
+  const small = toWorkingImage(
+    { data: Uint8Array.from(detail.rgb), width: detail.width, height: detail.height, channels: 3 },
+    LIMITS.workingSize,
+  )
+  return { small, detail }
+}
+
+export interface Models {
+  pose: PoseModel
+  objects: ObjectModel
+  face: FaceModel
+}
+
+export async function loadModels(modelsFolder: string, wasmFolder: string): Promise<Models> {
+  await useWasmBackend(wasmFolder)
+  const [pose, objects, face] = await Promise.all([
+    PoseModel.load(modelsFolder, wasmFolder),
+    ObjectModel.load(modelsFolder),
+    FaceModel.load(modelsFolder),
+  ])
+  return { pose, objects, face }
+}
+
+/**
+ * The square around the subject's head, as fractions of a `width` × `height` image: from the
+ * face keypoints when MoveNet sees them, else above the shoulders, else the top of the person's
+ * box. Pure.
+ */
+export function headCrop(
+  person: Person | undefined,
+  box: Box | undefined,
+  width: number,
+  height: number,
+): Box | undefined {
+  const seen = (score: number) => score >= THRESHOLDS.headKeypointScore
+  let cx: number
+  let cy: number
+  let side: number
+  const k = person?.keypoints
+  const head = k
+    ? [k.nose, k.leftEye, k.rightEye, k.leftEar, k.rightEar].filter((p) => seen(p.score))
+    : []
+  const shoulders =
+    k && seen(k.leftShoulder.score) && seen(k.rightShoulder.score)
+      ? Math.hypot(
+          (k.leftShoulder.x - k.rightShoulder.x) * width,
+          (k.leftShoulder.y - k.rightShoulder.y) * height,
+        )
+      : 0
+  if (k && head.length >= 2) {
+    const xs = head.map((p) => p.x * width)
+    const ys = head.map((p) => p.y * height)
+    cx = xs.reduce((a, b) => a + b, 0) / xs.length
+    cy = ys.reduce((a, b) => a + b, 0) / ys.length
+    const span = Math.max(Math.max(...xs) - Math.min(...xs), Math.max(...ys) - Math.min(...ys))
+    side = Math.max(span * 2.2, shoulders * 0.7)
+  } else if (k && shoulders > 0) {
+    cx = ((k.leftShoulder.x + k.rightShoulder.x) / 2) * width
+    cy = ((k.leftShoulder.y + k.rightShoulder.y) / 2) * height - shoulders * 0.6
+    side = shoulders * 0.8
+  } else if (box) {
+    const w = (box.right - box.left) * width
+    const h = (box.bottom - box.top) * height
+    side = Math.min(w, h * 0.35)
+    cx = ((box.left + box.right) / 2) * width
+    cy = box.top * height + side / 2
+  } else return undefined
+  if (!(side > 0)) return undefined
+  return {
+    left: (cx - side / 2) / width,
+    top: (cy - side / 2) / height,
+    right: (cx + side / 2) / width,
+    bottom: (cy + side / 2) / height,
+  }
+}
+
+/** The subject: the strongest MoveNet person, and the detector's person box that best holds it. */
+export function subjectOf(
+  persons: Person[],
+  objects: DetectedObject[],
+): { person: Person | undefined; box: Box | undefined } {
+  const person = [...persons]
+    .filter((p) => p.score >= THRESHOLDS.personScore)
+    .sort((a, b) => b.score - a.score)[0]
+  const people = objects.filter((o) => o.label === 'person')
+  if (person === undefined) return { person, box: people[0]?.box }
+  const inside = (b: Box) =>
+    Object.values(person.keypoints).filter(
+      (p) =>
+        p.score >= THRESHOLDS.keypointScore &&
+        p.x >= b.left &&
+        p.x <= b.right &&
+        p.y >= b.top &&
+        p.y <= b.bottom,
+    ).length
+  const best = [...people].sort((a, b) => inside(b.box) - inside(a.box))[0]
+  return { person, box: best?.box }
+}
+
+/**
+ * Runs every model on one decoded photo: MoveNet on the small image, the COCO detector and
+ * FaceMesh on the detail image. One image at a time per thread (the backend is single threaded).
+ */
+export async function observe(models: Models, input: ObserveInput): Promise<Observation> {
+  const { small, detail } = input
+  const persons = await models.pose.estimate(small)
+  const image = tf.tensor3d(Float32Array.from(detail.rgb), [detail.height, detail.width, 3])
+  try {
+    const objects = await models.objects.detect(
+      image,
+      OBSERVE_LIMITS.objectInputSize,
+      OBSERVE_LIMITS.minObjectScore,
+      OBSERVE_LIMITS.maxObjectOverlap,
+    )
+    const { person, box } = subjectOf(persons, objects)
+    const crop = headCrop(person, box, small.width, small.height)
+    const observation: Observation = {
+      persons,
+      width: small.width,
+      height: small.height,
+      meanLuma: small.meanLuma,
+      objects,
+    }
+    if (crop !== undefined) observation.face = await models.face.read(image, crop)
+    return observation
+  } finally {
+    image.dispose()
+  }
+}

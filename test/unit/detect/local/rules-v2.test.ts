@@ -1,0 +1,251 @@
+import { describe, expect, it } from 'vitest'
+import type { FaceReading } from '../../../../src/detect/local/face.js'
+import { headPose, noseOffset } from '../../../../src/detect/local/face.js'
+import type { Box, DetectedObject } from '../../../../src/detect/local/objects.js'
+import { suppress } from '../../../../src/detect/local/objects.js'
+import type { Observation } from '../../../../src/detect/local/observe.js'
+import { headCrop } from '../../../../src/detect/local/observe.js'
+import {
+  KEYPOINT_NAMES,
+  type Keypoint,
+  type KeypointName,
+  type Person,
+} from '../../../../src/detect/local/pose.js'
+import { findPeople, judge } from '../../../../src/detect/local/rules.js'
+
+const WIDTH = 600
+const HEIGHT = 1000
+
+/** A person standing and facing the camera, head to toe (pixel coordinates in 600×1000). */
+const STANDING: Record<KeypointName, [number, number]> = {
+  nose: [300, 120],
+  leftEye: [315, 105],
+  rightEye: [285, 105],
+  leftEar: [335, 115],
+  rightEar: [265, 115],
+  leftShoulder: [380, 220],
+  rightShoulder: [220, 220],
+  leftElbow: [400, 370],
+  rightElbow: [200, 370],
+  leftWrist: [410, 500],
+  rightWrist: [190, 500],
+  leftHip: [350, 480],
+  rightHip: [250, 480],
+  leftKnee: [345, 700],
+  rightKnee: [255, 700],
+  leftAnkle: [340, 900],
+  rightAnkle: [260, 900],
+}
+
+function person(
+  changes: Partial<Record<KeypointName, [number, number]>> = {},
+  shift = 0,
+  score = 0.8,
+): Person {
+  const keypoints = {} as Record<KeypointName, Keypoint>
+  for (const name of KEYPOINT_NAMES) {
+    const [x, y] = changes[name] ?? STANDING[name]
+    keypoints[name] = { x: (x + shift) / WIDTH, y: y / HEIGHT, score: 0.8 }
+  }
+  return { score, keypoints }
+}
+
+const box = (left: number, top: number, right: number, bottom: number): Box => ({
+  left,
+  top,
+  right,
+  bottom,
+})
+const PERSON_BOX = box(0.3, 0.05, 0.72, 0.95)
+const detected = (label: string, score: number, at: Box): DetectedObject => ({
+  label,
+  score,
+  box: at,
+})
+
+function face(changes: Partial<FaceReading['pose']> = {}, score = 0.99): FaceReading {
+  return {
+    score,
+    crop: box(0.4, 0.05, 0.6, 0.17),
+    pixels: 120,
+    pose: { yaw: 0, pitch: 5, roll: 0, ...changes },
+    noseOffset: 0,
+  }
+}
+
+function scene(parts: Partial<Observation> = {}): Observation {
+  return {
+    persons: [person()],
+    width: WIDTH,
+    height: HEIGHT,
+    meanLuma: 120,
+    objects: [detected('person', 0.8, PERSON_BOX)],
+    face: face(),
+    ...parts,
+  }
+}
+
+describe('findPeople', () => {
+  it('counts detector boxes, and a MoveNet person no box accounts for', () => {
+    expect(findPeople(scene())).toHaveLength(1)
+    const behind = detected('person', 0.4, box(0.02, 0.3, 0.12, 0.6))
+    expect(
+      findPeople(scene({ objects: [detected('person', 0.8, PERSON_BOX), behind] })),
+    ).toHaveLength(2)
+    // A hidden-face or greyscale person MoveNet misses is still counted by the detector.
+    expect(findPeople(scene({ persons: [] }))).toMatchObject([{ source: 'detector' }])
+    // Someone MoveNet sees outside every detector box.
+    expect(findPeople(scene({ persons: [person(), person({}, -250, 0.5)] }))).toHaveLength(2)
+  })
+
+  it('ignores weak boxes, people under a tenth of the frame and boxes inside a bigger one', () => {
+    const objects = [
+      detected('person', 0.8, PERSON_BOX),
+      detected('person', 0.1, box(0.02, 0.3, 0.12, 0.6)),
+      detected('person', 0.6, box(0.02, 0.3, 0.05, 0.35)),
+      detected('person', 0.5, box(0.35, 0.1, 0.7, 0.9)),
+    ]
+    expect(findPeople(scene({ objects }))).toHaveLength(1)
+  })
+
+  it('two people standing close in one box are two when their keypoints lie apart', () => {
+    const wide = detected('person', 0.8, box(0.05, 0.05, 0.95, 0.95))
+    const persons = [person({}, -140), person({}, 140, 0.6)]
+    expect(findPeople(scene({ persons, objects: [wide] }))).toHaveLength(2)
+  })
+})
+
+describe('judge', () => {
+  it('passes one frontal standing person, with evidence', () => {
+    const detection = judge(scene())
+    expect(detection).toMatchObject({ status: 'pass', bodystyle: 'full' })
+    expect(detection.evidence).toMatchObject({
+      rule: 'pass',
+      people: [{ source: 'detector', box: [0.3, 0.05, 0.72, 0.95] }],
+      head: { yaw: 0, pitch: 5, faceScore: 0.99 },
+    })
+    expect(JSON.parse(JSON.stringify(detection))).toEqual(detection)
+  })
+
+  it('a profile head is FacePose, not BodyPose', () => {
+    expect(judge(scene({ face: face({ yaw: 60 }) }))).toMatchObject({
+      code: 'InvalidFile.FacePose',
+      evidence: { rule: 'headPoseOff', head: { yaw: 60 } },
+    })
+    expect(judge(scene({ face: face({ yaw: -15 }) }))).toMatchObject({ status: 'pass' })
+  })
+
+  it('no face where the head is, or a face cut by the frame, is FacePose', () => {
+    expect(judge(scene({ face: face({}, 0.02) }))).toMatchObject({
+      code: 'InvalidFile.FacePose',
+      evidence: { rule: 'faceNotFound' },
+    })
+    const cut = { ...face(), crop: box(0.4, -0.08, 0.6, 0.04) }
+    expect(judge(scene({ face: cut }))).toMatchObject({ evidence: { rule: 'faceCropped' } })
+  })
+
+  it('a wrist at the face covers it; hands raised above the head do not', () => {
+    const covering = person({ leftWrist: [320, 140], leftElbow: [380, 250] })
+    expect(judge(scene({ persons: [covering] }))).toMatchObject({
+      code: 'InvalidFile.FacePose',
+      evidence: { rule: 'handOverFace' },
+    })
+    // Hands joined just above the head: near the nose, but over the top of the head's square.
+    const raised = person({
+      leftWrist: [305, 45],
+      rightWrist: [295, 45],
+      leftElbow: [400, 100],
+      rightElbow: [200, 100],
+    })
+    expect(judge(scene({ persons: [raised] }))).toMatchObject({ status: 'pass' })
+  })
+
+  it('a large object at a wrist is BodyPose, naming it', () => {
+    const umbrella = detected('umbrella', 0.6, box(0.62, 0.3, 0.9, 0.55))
+    expect(
+      judge(scene({ objects: [detected('person', 0.8, PERSON_BOX), umbrella] })),
+    ).toMatchObject({
+      code: 'InvalidFile.BodyPose',
+      message: expect.stringMatching(/umbrella/) as unknown,
+      evidence: { rule: 'holdingObject', objects: [{ label: 'umbrella' }] },
+    })
+    const far = detected('umbrella', 0.6, box(0.0, 0.0, 0.1, 0.1))
+    expect(judge(scene({ objects: [detected('person', 0.8, PERSON_BOX), far] }))).toMatchObject({
+      status: 'pass',
+    })
+  })
+
+  it('a back view is BodyPose: left shoulder on the left and no face', () => {
+    const back = person({
+      leftShoulder: [220, 220],
+      rightShoulder: [380, 220],
+      leftHip: [250, 480],
+      rightHip: [350, 480],
+    })
+    expect(judge(scene({ persons: [back], face: face({}, 0) }))).toMatchObject({
+      code: 'InvalidFile.BodyPose',
+      evidence: { rule: 'facingAway' },
+    })
+  })
+
+  it('orders the codes: count, then body, then face', () => {
+    const two = [
+      detected('person', 0.8, PERSON_BOX),
+      detected('person', 0.7, box(0.0, 0.1, 0.25, 0.9)),
+    ]
+    expect(judge(scene({ objects: two, face: face({ yaw: 70 }) }))).toMatchObject({
+      code: 'InvalidFile.Content',
+    })
+    const side = person({ leftShoulder: [330, 220], rightShoulder: [270, 220] })
+    expect(judge(scene({ persons: [side], face: face({ yaw: 70 }) }))).toMatchObject({
+      code: 'InvalidFile.BodyPose',
+    })
+    expect(judge(scene({ face: face({ yaw: 70 }), meanLuma: 10 }))).toMatchObject({
+      code: 'InvalidFile.FacePose',
+    })
+  })
+})
+
+describe('face geometry', () => {
+  it('reads yaw from the cheeks and a frontal face as ~0', () => {
+    const mesh: [number, number, number][] = Array.from({ length: 468 }, () => [0, 0, 0])
+    mesh[10] = [0, -10, 0]
+    mesh[152] = [0, 10, 0]
+    mesh[234] = [-8, 0, 0]
+    mesh[454] = [8, 0, 0]
+    mesh[1] = [0, 0, -5]
+    expect(headPose(mesh).yaw).toBeCloseTo(0)
+    expect(noseOffset(mesh)).toBeCloseTo(0)
+    // Turn 60°: the far cheek moves back and in, the nose towards it.
+    const turn = (Math.PI / 180) * 60
+    mesh[234] = [-8 * Math.cos(turn), 0, 8 * Math.sin(turn)]
+    mesh[454] = [8 * Math.cos(turn), 0, -8 * Math.sin(turn)]
+    mesh[1] = [5 * Math.sin(turn), 0, -5 * Math.cos(turn)]
+    expect(Math.abs(headPose(mesh).yaw)).toBeCloseTo(60)
+    expect(Math.abs(noseOffset(mesh))).toBeGreaterThan(0.5)
+  })
+
+  it('places the head crop around the face keypoints', () => {
+    const crop = headCrop(person(), PERSON_BOX, WIDTH, HEIGHT)
+    expect(crop).toBeDefined()
+    if (crop === undefined) return
+    expect(crop.left).toBeLessThan(265 / WIDTH)
+    expect(crop.right).toBeGreaterThan(335 / WIDTH)
+    expect(crop.top).toBeLessThan(105 / HEIGHT)
+  })
+
+  it('keeps the strongest of overlapping boxes per label', () => {
+    const kept = suppress(
+      [
+        detected('person', 0.5, box(0, 0, 0.5, 1)),
+        detected('person', 0.9, box(0.02, 0, 0.5, 1)),
+        detected('umbrella', 0.4, box(0, 0, 0.5, 1)),
+      ],
+      0.5,
+    )
+    expect(kept.map((o) => [o.label, o.score])).toEqual([
+      ['person', 0.9],
+      ['umbrella', 0.4],
+    ])
+  })
+})
