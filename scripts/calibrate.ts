@@ -35,53 +35,6 @@ if (!existsSync(join(corpus, 'labels.tsv'))) {
   process.exit(0)
 }
 
-/** The EXIF Orientation of a JPEG (1 when absent). The shipped decoder applies it elsewhere. */
-function exifOrientation(bytes: Uint8Array): number {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  let at = 2
-  while (at + 4 < bytes.length && bytes[at] === 0xff) {
-    const marker = bytes[at + 1] ?? 0
-    const length = view.getUint16(at + 2)
-    if (marker === 0xe1 && view.getUint32(at + 4) === 0x45786966) {
-      const tiff = at + 10
-      const little = view.getUint16(tiff) === 0x4949
-      const first = tiff + view.getUint32(tiff + 4, little)
-      const count = view.getUint16(first, little)
-      for (let i = 0; i < count; i++) {
-        const entry = first + 2 + i * 12
-        if (view.getUint16(entry, little) === 0x0112) return view.getUint16(entry + 8, little)
-      }
-      return 1
-    }
-    at += 2 + length
-  }
-  return 1
-}
-
-/** Turns pixels upright for orientations 3, 6 and 8 (the ones cameras write). */
-function upright(pixels: Pixels, orientation: number): Pixels {
-  if (![3, 6, 8].includes(orientation)) return pixels
-  const { data, width, height, channels } = pixels
-  const swap = orientation !== 3
-  const outWidth = swap ? height : width
-  const outHeight = swap ? width : height
-  const out = new Uint8Array(data.length)
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const [nx, ny] =
-        orientation === 6
-          ? [height - 1 - y, x]
-          : orientation === 8
-            ? [y, width - 1 - x]
-            : [width - 1 - x, height - 1 - y]
-      const from = (y * width + x) * channels
-      const to = (ny * outWidth + nx) * channels
-      for (let c = 0; c < channels; c++) out[to + c] = data[from + c] ?? 0
-    }
-  }
-  return { data: out, width: outWidth, height: outHeight, channels }
-}
-
 interface Label {
   file: string
   verdict: string
@@ -124,7 +77,6 @@ if (values.load === undefined) {
       saved[file] = { header: { status: 'reject', code: 'InvalidURL', message: String(error) } }
       continue
     }
-    if (header.format === 'jpeg') pixels = upright(pixels, exifOrientation(bytes))
     const observation = await observe(models, observeInput(pixels))
     saved[file] = { observation, ms: performance.now() - started }
   }

@@ -3,7 +3,8 @@ import { createPathFilter } from '../github/paths.js'
 import { detectTargets } from './detect.js'
 import { UsageError, type CliIo } from './io.js'
 import { DETECTION_OPTIONS, cliSettings } from './options.js'
-import { countsLine, exitStatus, reportSkipped, resultLine } from './report.js'
+import type { ImageResult } from '../detect/results.js'
+import { countsLine, evidenceLines, exitStatus, reportSkipped, resultLine } from './report.js'
 import { expandTargets, isUrl } from './targets.js'
 
 /** `aa-check check PATH_OR_URL...`: a line per image as it finishes, or one JSON array (--json). */
@@ -11,7 +12,11 @@ export async function check(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { ...DETECTION_OPTIONS, json: { type: 'boolean', default: false } },
+    options: {
+      ...DETECTION_OPTIONS,
+      json: { type: 'boolean', default: false },
+      explain: { type: 'boolean', default: false },
+    },
   })
   if (positionals.length === 0) {
     throw new UsageError('Name at least one image, directory or URL.', 'check')
@@ -29,8 +34,12 @@ export async function check(argv: string[], io: CliIo): Promise<number> {
   }
   const stream = values.json
     ? undefined
-    : (result: Parameters<typeof resultLine>[0]) => io.stdout(`${resultLine(result, io.paint)}\n`)
-  const results = await detectTargets(images, settings, io, stream)
+    : (result: ImageResult) => {
+        const lines = [resultLine(result, io.paint)]
+        if (values.explain) lines.push(...evidenceLines(result).map((l) => io.paint('dim', l)))
+        io.stdout(`${lines.join('\n')}\n`)
+      }
+  const results = await detectTargets(images, settings, io, stream, undefined, values.explain)
   if (values.json) io.stdout(`${JSON.stringify(results, null, 2)}\n`)
   else io.stdout(`\n${io.paint('bold', countsLine(results))}\n`)
   return exitStatus(results)

@@ -17,6 +17,7 @@ export async function detectTargets(
   io: CliIo,
   onResult?: (result: ImageResult) => void,
   cacheFor?: (identity: string) => VerdictStore,
+  keepEvidence = false,
 ): Promise<ImageResult[]> {
   const log: Logger = {
     debug: () => undefined,
@@ -49,6 +50,7 @@ export async function detectTargets(
       }
     },
     ...(cache === undefined ? {} : { cache }),
+    keepEvidence,
   })
   if (showProgress && io.interactive) io.stderr('\n')
   return results

@@ -38,3 +38,40 @@ export function reportSkipped(skipped: readonly string[], io: CliIo): void {
     `Skipped ${skipped.length} file${skipped.length === 1 ? '' : 's'} that --include/--exclude leave out (formats other than JPEG, PNG, BMP and WEBP by default): ${shown.join(', ')}${more}\n`,
   )
 }
+
+const round = (value: number) => Math.round(value * 100) / 100
+const box = (b: readonly number[]) => `[${b.map(round).join(', ')}]`
+
+/**
+ * What the local detector measured, as indented lines under a result: the rule that decided, the
+ * people found (boxes as fractions of the photo), the head's angles, the shoulder ratio and the
+ * objects at the hands or body. Other backends give no evidence.
+ */
+export function evidenceLines(result: ImageResult): string[] {
+  const evidence = result.evidence
+  if (evidence === undefined)
+    return ['    (no evidence: only the local detector explains its verdicts)']
+  const lines = [`    rule: ${safeText(evidence.rule)}`]
+  lines.push(
+    `    people: ${evidence.people.length}${evidence.people
+      .map((p) => ` — ${p.source} ${round(p.score)} at ${box(p.box)}`)
+      .join('')}`,
+  )
+  if (evidence.head !== undefined) {
+    const { yaw, pitch, roll, faceScore } = evidence.head
+    lines.push(
+      `    head: yaw ${round(yaw)}°, pitch ${round(pitch)}°, roll ${round(roll)}°, face ${round(faceScore)}`,
+    )
+  }
+  if (evidence.shoulderRatio !== undefined) {
+    lines.push(`    shoulder ratio: ${round(evidence.shoulderRatio)}`)
+  }
+  if (evidence.objects.length > 0) {
+    lines.push(
+      `    objects: ${evidence.objects
+        .map((o) => `${safeText(o.label)} ${round(o.score)} at ${box(o.box)}`)
+        .join('; ')}`,
+    )
+  }
+  return lines
+}

@@ -27,6 +27,8 @@ Checks photos with the AnimateAnyone rules. Directories are walked for images; r
 as each image finishes. Local files go to DashScope through its temporary storage.
 
   --json                          print exactly one JSON array on stdout instead of lines
+  --explain                       show what the local detector measured and the rule that
+                                  decided (with --json: an "evidence" field per image)
 
 ${DETECTION_HELP}
 

@@ -1,5 +1,5 @@
 import type { AcceptEntry, Config } from '../config/config.js'
-import type { Bodystyle, Detection, DetectionStatus, RequiredBodystyle } from './types.js'
+import type { Bodystyle, Detection, DetectionStatus, Evidence, RequiredBodystyle } from './types.js'
 
 /** A detection's status, or `accepted`: rejected, but the team accepted this exact content. */
 export type ResultStatus = DetectionStatus | 'accepted'
@@ -15,6 +15,8 @@ export interface ImageResult {
   requestId: string | null
   /** Git blob sha of the content, when known: what `accept` names. */
   sha: string | null
+  /** What the local detector measured and the rule that decided (only when asked for). */
+  evidence?: Evidence
 }
 
 export interface Counts {

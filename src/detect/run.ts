@@ -20,6 +20,8 @@ export interface DetectAllOptions {
   cache?: VerdictStore
   /** Called as each image's result is ready (in completion order), for progress. */
   onResult?: (result: ImageResult, index: number) => void
+  /** Keep the detector's evidence in each result (`aa-check check --explain`). */
+  keepEvidence?: boolean
 }
 
 export interface Detected {
@@ -76,6 +78,9 @@ export async function detectAll(
         applyBodystyleRule(detection, options.requireBodystyle),
         image.sha ?? null,
       )
+      if (options.keepEvidence === true && detection.evidence !== undefined) {
+        result.evidence = detection.evidence
+      }
       options.onResult?.(result, index)
       return result
     }),

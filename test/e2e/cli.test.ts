@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { readFile, mkdtemp, mkdir, rm, writeFile, copyFile } from 'node:fs/promises'
+import { copyFile, mkdir, mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -205,5 +205,55 @@ describe('aa-check check output', () => {
     const run = await cli(['check', dir])
     expect(run.stdout).toContain('red\\x1b[31m\\nname.jpg')
     expect(run.stdout).not.toContain('\u001b[31m')
+  })
+})
+
+describe('aa-check check and huge files', () => {
+  it('refuses a 1.5 GB file by its size without reading it', async () => {
+    const dir = await tempDir()
+    const huge = join(dir, 'huge.jpg')
+    // Sparse: 1.5 GB on paper, nothing on disk; reading it would take seconds and gigabytes.
+    await writeFile(huge, '')
+    await truncate(huge, 1.5 * 1024 * 1024 * 1024)
+    const started = Date.now()
+    const run = await cli(['check', '--json', huge])
+    expect(run.code).toBe(1)
+    expect(JSON.parse(run.stdout)).toEqual([
+      expect.objectContaining({ status: 'reject', code: 'InvalidFile.Size' }),
+    ])
+    expect(Date.now() - started).toBeLessThan(10_000)
+  })
+})
+
+describe('aa-check check --explain', () => {
+  it('shows what the local detector measured and the rule that decided', async () => {
+    const photo = join(PHOTOS, 'sitting.jpg')
+    const text = await cli(['check', '--explain', photo])
+    expect(text.stdout).toMatch(/^REJECT .*sitting\.jpg {2}InvalidFile\.BodyPose/m)
+    expect(text.stdout).toMatch(/^ {4}rule: \w+$/m)
+    expect(text.stdout).toMatch(/^ {4}people: 1 — detector [\d.]+ at \[[\d., ]+\]$/m)
+    expect(text.stdout).toMatch(
+      /^ {4}head: yaw -?[\d.]+°, pitch -?[\d.]+°, roll -?[\d.]+°, face [\d.]+$/m,
+    )
+
+    const json = await cli(['check', '--explain', '--json', photo])
+    const [result] = JSON.parse(json.stdout) as { evidence?: Record<string, unknown> }[]
+    expect(result?.evidence).toEqual({
+      rule: expect.any(String) as unknown,
+      people: [
+        {
+          box: expect.any(Array) as unknown,
+          score: expect.any(Number) as unknown,
+          source: 'detector',
+        },
+      ],
+      objects: expect.any(Array) as unknown,
+      head: expect.objectContaining({ yaw: expect.any(Number) as unknown }) as unknown,
+      shoulderRatio: expect.any(Number) as unknown,
+    })
+    const plain = await cli(['check', '--json', photo])
+    expect(JSON.parse(plain.stdout)).toEqual([
+      expect.not.objectContaining({ evidence: expect.anything() as unknown }),
+    ])
   })
 })

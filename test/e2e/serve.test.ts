@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { FakeGitHub } from '../fakes/github.js'
 import { listen } from '../fakes/http.js'
+import { encodeJpeg, flatGrey, scanBomb } from '../unit/detect/local/images.js'
 import { ROOT, openPull, runAction } from './harness.js'
 
 const KEY = 'sk-serve-test-key'
@@ -75,9 +76,18 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 /** Images by URL; /hang never answers, /trickle sends a byte every 100 ms and never ends. */
 let photos: Awaited<ReturnType<typeof listen>>
 
+/** A 2000×2000 progressive JPEG with 3,000 extra scans: minutes of decoding if it were decoded. */
+let bomb: Uint8Array
+
 beforeAll(async () => {
+  bomb = scanBomb(await encodeJpeg(flatGrey(2000, 2000), { progressive: true }), 3000)
   photos = await listen(async (req, res) => {
     const path = req.url ?? ''
+    if (path === '/bomb.jpg') {
+      res.writeHead(200, { 'content-type': 'image/jpeg' })
+      res.end(bomb)
+      return
+    }
     if (path === '/hang') return
     if (path === '/trickle') {
       res.writeHead(200, { 'content-type': 'image/jpeg' })
@@ -131,6 +141,20 @@ const detectBody = (imageUrl: string) => ({
 })
 
 describe('aa-check serve', () => {
+  it('answers a JPEG scan bomb at once with InvalidURL, and keeps serving others', async () => {
+    const served = await startServe(['--allow-private', '--api-key', KEY])
+    const started = Date.now()
+    const [bombed, normal] = await Promise.all([
+      post(served.url, detectBody(`${photos.url}/bomb.jpg`)),
+      post(served.url, detectBody(`${photos.url}/photos/full-body.jpg`)),
+    ])
+    expect(bombed.status).toBe(400)
+    expect(bombed.json).toMatchObject({ code: 'InvalidURL' })
+    expect(String(bombed.json.message)).toMatch(/scans/)
+    expect(normal.status).toBe(200)
+    expect(Date.now() - started).toBeLessThan(10_000)
+  })
+
   it('answers in the DashScope shapes', async () => {
     const served = await startServe(['--allow-private', '--api-key', KEY])
     const health = await fetch(`${served.url}/healthz`)
