@@ -76472,7 +76472,6 @@ const SERVICE_LIMITS = {
 const SERVE_DEFAULTS = {
     host: '127.0.0.1',
     port: 8080,
-    concurrency: 1,
     queue: 16,
     downloads: 8,
     downloadQueue: 32,

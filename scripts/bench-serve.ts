@@ -7,6 +7,7 @@
  *
  * Every request goes to servers this script starts on loopback; each loop ends on its own clock.
  */
+import { availableParallelism } from 'node:os'
 import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
@@ -92,7 +93,9 @@ async function load(clients: number, seconds: number, onSecond?: () => void) {
   }
 }
 
-console.log(`bench:serve — dist/cli.js serve (concurrency 1) on loopback, Node ${process.version}`)
+console.log(
+  `bench:serve — dist/cli.js serve (default: one detection per core, ${availableParallelism()} here) on loopback, Node ${process.version}`,
+)
 const seconds = Number(values.seconds)
 await load(1, 2)
 for (const clients of [1, 2, 4]) {

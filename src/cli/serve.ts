@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises'
+import { availableParallelism } from 'node:os'
 import { parseArgs } from 'node:util'
 import { DEFAULT_MODEL, SERVE_DEFAULTS, SERVE_KEY_ENV, SERVICE_LIMITS } from '../config/defaults.js'
 import { LocalDetector } from '../detect/local/detector.js'
@@ -63,7 +64,7 @@ export async function serve(argv: string[], io: CliIo): Promise<number> {
       'api-key': { type: 'string' },
       'api-key-file': { type: 'string' },
       model: { type: 'string', default: DEFAULT_MODEL },
-      concurrency: { type: 'string', default: String(SERVE_DEFAULTS.concurrency) },
+      concurrency: { type: 'string' },
       queue: { type: 'string', default: String(SERVE_DEFAULTS.queue) },
       downloads: { type: 'string', default: String(SERVE_DEFAULTS.downloads) },
       'download-queue': { type: 'string', default: String(SERVE_DEFAULTS.downloadQueue) },
@@ -92,10 +93,15 @@ export async function serve(argv: string[], io: CliIo): Promise<number> {
   }
   const port = integer('port', values.port, 0, 65535)
   const apiKey = await resolveServeKey(values, io.env)
+  // One detection per core by default: the local detector runs one worker thread per core.
+  const concurrency =
+    values.concurrency === undefined
+      ? Math.min(64, availableParallelism())
+      : integer('concurrency', values.concurrency, 1, 64)
   const options = {
     apiKey,
     model: values.model,
-    concurrency: integer('concurrency', values.concurrency, 1, 64),
+    concurrency,
     queue: integer('queue', values.queue, 0, 10_000),
     downloads: integer('downloads', values.downloads, 1, 256),
     downloadQueue: integer('download-queue', values['download-queue'], 0, 10_000),
@@ -111,7 +117,7 @@ export async function serve(argv: string[], io: CliIo): Promise<number> {
       `aa-check serve: warning: --api-key is readable by every local user; prefer $${SERVE_KEY_ENV} or --api-key-file\n`,
     )
   }
-  const detector = new LocalDetector()
+  const detector = new LocalDetector(concurrency)
   await detector.load()
   const { server, close } = createDetectionServer({ detector, ...options })
   await new Promise<void>((resolveListen, reject) => {

@@ -65,7 +65,7 @@ detector, so the action or any DashScope client can point its endpoint at it.
                                   the command line is readable by every local user (/proc)
   --api-key KEY                   the same key on the command line
   --model NAME                    the model requests must name; default: ${INPUT_DEFAULTS.model}
-  --concurrency N                 detections at once; default: ${SERVE_DEFAULTS.concurrency}
+  --concurrency N                 detections at once; default: one per core
   --queue N                       downloaded images waiting for a detection; default: ${SERVE_DEFAULTS.queue}
   --downloads N                   image downloads at once; default: ${SERVE_DEFAULTS.downloads}
   --download-queue N              requests waiting for a download; default: ${SERVE_DEFAULTS.downloadQueue}

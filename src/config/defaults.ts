@@ -59,7 +59,6 @@ export const SERVICE_LIMITS = {
 export const SERVE_DEFAULTS = {
   host: '127.0.0.1',
   port: 8080,
-  concurrency: 1,
   queue: 16,
   downloads: 8,
   downloadQueue: 32,
