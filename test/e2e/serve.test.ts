@@ -549,7 +549,8 @@ describe('aa-check audit', () => {
   })
 
   it('writes JSON to a file with --output', async () => {
-    const out = join(ROOT, 'node_modules/.cache-audit.json')
+    const dir = await mkdtemp(join(tmpdir(), 'aa-audit-'))
+    const out = join(dir, 'audit.json')
     const run = await cli([
       'audit',
       'test/fixtures/photos',
@@ -565,5 +566,6 @@ describe('aa-check audit', () => {
       expect.objectContaining({ status: 'pass', bodystyle: 'full' }),
     ])
     expect(run.stderr).toContain('1 checked, 1 passed')
+    await rm(dir, { recursive: true, force: true })
   })
 })

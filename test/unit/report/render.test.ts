@@ -4,8 +4,10 @@ import {
   COMMENT_MARKER,
   codeSpan,
   commentMarker,
+  countBytes,
   escapeText,
   renderReport,
+  renderReportWithOmissions,
   type ReportContext,
 } from '../../../src/report/render.js'
 import { sanitizeCommentKey } from '../../../src/config/config.js'
@@ -305,5 +307,38 @@ describe('renderReport', () => {
     expect(body).toContain('1 verdict reused from earlier runs')
     expect(body).toContain('<summary>Skipped (1)</summary>')
     expect(body).toContain('- `link.jpg` — symbolic link')
+  })
+})
+
+describe('the job summary limit', () => {
+  const rejected = (path: string, message: string) =>
+    toResult(path, `https://x/${path}`, { status: 'reject', code: 'InvalidFile.Content', message })
+
+  it('counts bytes as GitHub does, and says how many rows it left out', () => {
+    // Three bytes per character: a character count would let this report grow to thrice the limit.
+    const many = Array.from({ length: 400 }, (_, i) => rejected(`写真/${i}.jpg`, '写'.repeat(300)))
+    const { markdown, omitted } = renderReportWithOmissions(many, context(many), 60_000, countBytes)
+    expect(Buffer.byteLength(markdown, 'utf8')).toBeLessThanOrEqual(60_000)
+    expect(omitted).toBeGreaterThan(0)
+    expect(markdown).toContain(`${omitted} more`)
+  })
+
+  it('never lets one huge service reason hide the rows after it', () => {
+    const results = [
+      rejected('a.jpg', 'x'.repeat(1_000_000)),
+      rejected('b.jpg', 'short reason'),
+      rejected('c.jpg', 'another short reason'),
+    ]
+    const { markdown, omitted } = renderReportWithOmissions(
+      results,
+      context(results),
+      20_000,
+      countBytes,
+    )
+    expect(omitted).toBe(0)
+    for (const path of ['a.jpg', 'b.jpg', 'c.jpg']) expect(markdown).toContain(path)
+    // The reason is capped at 500 characters with an ellipsis.
+    expect(markdown).toContain(`${'x'.repeat(499)}…`)
+    expect(markdown).not.toContain('x'.repeat(501))
   })
 })
