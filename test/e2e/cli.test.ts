@@ -4,38 +4,14 @@ import { createServer } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { ROOT } from './harness.js'
+import { ROOT, runCli } from './harness.js'
 
 const CLI = join(ROOT, 'dist/cli.js')
 const PHOTOS = join(ROOT, 'test/fixtures/photos')
 const nodeAt = (version: string) =>
   join(ROOT, '.cache/nodes', version, 'node_modules/node/bin/node')
 
-interface CliRun {
-  code: number | null
-  stdout: string
-  stderr: string
-}
-
-function cli(
-  args: string[],
-  options: { env?: Record<string, string>; node?: string; onStdout?: (text: string) => void } = {},
-): Promise<CliRun> {
-  return new Promise((resolve) => {
-    const child = spawn(options.node ?? process.execPath, [CLI, ...args], {
-      env: { PATH: process.env.PATH ?? '', ...options.env },
-      cwd: ROOT,
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString()
-      options.onStdout?.(stdout)
-    })
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
-  })
-}
+const cli = runCli
 
 const temps: string[] = []
 afterEach(async () => {

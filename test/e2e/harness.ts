@@ -327,3 +327,35 @@ function setPullHead(
   })
   return { number, base, head, payload }
 }
+
+export interface CliRun {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+export interface CliOptions {
+  env?: Record<string, string>
+  /** The Node binary to run it with (default: this one). */
+  node?: string
+  /** Sees stdout as it grows. */
+  onStdout?: (stdout: string) => void
+}
+
+/** Runs `node dist/cli.js ARGS` from the repository root to its end, as a user's shell would. */
+export function runCli(args: string[], options: CliOptions = {}): Promise<CliRun> {
+  return new Promise((resolveRun) => {
+    const child = spawn(options.node ?? process.execPath, [join(ROOT, 'dist/cli.js'), ...args], {
+      env: { PATH: process.env.PATH ?? '', ...options.env },
+      cwd: ROOT,
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString()
+      options.onStdout?.(stdout)
+    })
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    child.on('close', (code) => resolveRun({ code, stdout, stderr }))
+  })
+}

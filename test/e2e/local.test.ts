@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process'
 import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { FakeGitHub } from '../fakes/github.js'
-import { ROOT, openPull, runAction } from './harness.js'
+import { ROOT, openPull, runAction, runCli } from './harness.js'
 
 const photo = (name: string) => readFile(join(ROOT, 'test/fixtures/photos', name))
 
@@ -77,19 +76,7 @@ describe('backend local, end to end', () => {
   })
 })
 
-function cli(args: string[], env: Record<string, string> = {}) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [join(ROOT, 'dist/cli.js'), ...args], {
-      env: { PATH: process.env.PATH ?? '', ...env },
-      cwd: ROOT,
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
-  })
-}
+const cli = (args: string[], env: Record<string, string> = {}) => runCli(args, { env })
 
 describe('aa-check CLI', () => {
   it('prints exactly one JSON array with --json and exits 1 on a rejection', async () => {

@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { FakeGitHub } from '../fakes/github.js'
 import { listen } from '../fakes/http.js'
 import { encodeJpeg, flatGrey, scanBomb } from '../unit/detect/local/images.js'
-import { ROOT, openPull, runAction } from './harness.js'
+import { ROOT, openPull, runAction, runCli } from './harness.js'
 
 const KEY = 'sk-serve-test-key'
 const DETECT = '/api/v1/services/aigc/image2video/aa-detect'
@@ -56,20 +56,7 @@ afterEach(async () => {
   }
 })
 
-/** Runs `node dist/cli.js ARGS` to its end. */
-function cli(args: string[]) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [join(ROOT, 'dist/cli.js'), ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '' },
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
-  })
-}
+const cli = (args: string[]) => runCli(args)
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
