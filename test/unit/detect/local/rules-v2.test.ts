@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { HEIGHT, STANDING, WIDTH } from './people.js'
 import type { FaceReading } from '../../../../src/detect/local/face.js'
 import { headPose, noseOffset } from '../../../../src/detect/local/face.js'
 import type { Box, DetectedObject } from '../../../../src/detect/local/objects.js'
@@ -12,30 +13,6 @@ import {
   type Person,
 } from '../../../../src/detect/local/pose.js'
 import { findPeople, judge } from '../../../../src/detect/local/rules.js'
-
-const WIDTH = 600
-const HEIGHT = 1000
-
-/** A person standing and facing the camera, head to toe (pixel coordinates in 600×1000). */
-const STANDING: Record<KeypointName, [number, number]> = {
-  nose: [300, 120],
-  leftEye: [315, 105],
-  rightEye: [285, 105],
-  leftEar: [335, 115],
-  rightEar: [265, 115],
-  leftShoulder: [380, 220],
-  rightShoulder: [220, 220],
-  leftElbow: [400, 370],
-  rightElbow: [200, 370],
-  leftWrist: [410, 500],
-  rightWrist: [190, 500],
-  leftHip: [350, 480],
-  rightHip: [250, 480],
-  leftKnee: [345, 700],
-  rightKnee: [255, 700],
-  leftAnkle: [340, 900],
-  rightAnkle: [260, 900],
-}
 
 function person(
   changes: Partial<Record<KeypointName, [number, number]>> = {},
