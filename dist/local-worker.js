@@ -76418,44 +76418,10 @@ function decodeBmp(bytes) {
 const external_node_zlib_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 ;// CONCATENATED MODULE: ./src/config/defaults.ts
 /**
- * Every default and service limit in one table. action.yml's defaults, the CLI's usage text, the
- * report's explanations and the README are checked against (or built from) these values.
+ * The service's limits and `aa-check serve`'s defaults, in one place: the local detector, the
+ * report's explanations, the CLI's usage text and the README are built from (or checked against)
+ * these values. The inputs' defaults live beside their parser, in config.ts.
  */
-/** The inputs' defaults exactly as action.yml declares them ('' = no default). */
-const INPUT_DEFAULTS = {
-    'github-token': '${{ github.token }}',
-    'api-key': '',
-    backend: 'auto',
-    endpoint: 'https://dashscope.aliyuncs.com/api/v1/services/aigc/image2video/aa-detect',
-    model: 'animate-anyone-detect-gen2',
-    'base-url': 'https://raw.githubusercontent.com/{owner}/{repo}/{sha}/{path}',
-    include: '**/*.{jpg,jpeg,png,bmp,webp}',
-    exclude: '',
-    'require-bodystyle': 'any',
-    'fail-on-reject': 'true',
-    'on-api-error': 'fail',
-    comment: 'always',
-    'comment-author': '',
-    concurrency: '4',
-    timeout: '30',
-    mode: 'auto',
-    'max-images': '1000',
-    'rate-limit': '5',
-    'max-retries': '4',
-    upload: 'false',
-    'record-file': '',
-    shard: '1/1',
-    'results-file': '',
-    'merge-results': '',
-    'comment-key': '',
-    'max-annotations': '10',
-    accept: '',
-    'skip-drafts': 'false',
-};
-const DEFAULT_ENDPOINT = INPUT_DEFAULTS.endpoint;
-const DEFAULT_MODEL = INPUT_DEFAULTS.model;
-const DEFAULT_BASE_URL = INPUT_DEFAULTS['base-url'];
-const DEFAULT_INCLUDE = INPUT_DEFAULTS.include;
 /** What DashScope's aa-detect accepts; the local detector enforces the same. */
 const SERVICE_LIMITS = {
     /** The longest side must be under this many pixels. */

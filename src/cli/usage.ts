@@ -1,4 +1,5 @@
-import { INPUT_DEFAULTS, SERVE_DEFAULTS, SERVE_KEY_ENV } from '../config/defaults.js'
+import { INPUT_DEFAULTS } from '../config/config.js'
+import { SERVE_DEFAULTS, SERVE_KEY_ENV } from '../config/defaults.js'
 
 const DETECTION_HELP = `Detection options:
   --backend local|dashscope       default: dashscope when a key is given, else local

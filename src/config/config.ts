@@ -3,7 +3,49 @@ import { parseShard, type Shard } from '../action/shard.js'
 import type { RequiredBodystyle } from '../detect/types.js'
 import { ConfigError } from '../shared/errors.js'
 import { safeText } from '../shared/untrusted.js'
-import { INPUT_DEFAULTS, type InputName } from './defaults.js'
+
+/**
+ * The inputs' defaults exactly as action.yml declares them ('' = no default): the one table that
+ * parseConfig, the CLI's usage text and the README check (test/unit/docs.test.ts) use. An input is
+ * added here, with its typed field and its line in parseConfig below, in action.yml and the README.
+ */
+export const INPUT_DEFAULTS = {
+  'github-token': '${{ github.token }}',
+  'api-key': '',
+  backend: 'auto',
+  endpoint: 'https://dashscope.aliyuncs.com/api/v1/services/aigc/image2video/aa-detect',
+  model: 'animate-anyone-detect-gen2',
+  'base-url': 'https://raw.githubusercontent.com/{owner}/{repo}/{sha}/{path}',
+  include: '**/*.{jpg,jpeg,png,bmp,webp}',
+  exclude: '',
+  'require-bodystyle': 'any',
+  'fail-on-reject': 'true',
+  'on-api-error': 'fail',
+  comment: 'always',
+  'comment-author': '',
+  concurrency: '4',
+  timeout: '30',
+  mode: 'auto',
+  'max-images': '1000',
+  'rate-limit': '5',
+  'max-retries': '4',
+  upload: 'false',
+  'record-file': '',
+  shard: '1/1',
+  'results-file': '',
+  'merge-results': '',
+  'comment-key': '',
+  'max-annotations': '10',
+  accept: '',
+  'skip-drafts': 'false',
+} as const
+
+export type InputName = keyof typeof INPUT_DEFAULTS
+
+export const DEFAULT_ENDPOINT = INPUT_DEFAULTS.endpoint
+export const DEFAULT_MODEL = INPUT_DEFAULTS.model
+export const DEFAULT_BASE_URL = INPUT_DEFAULTS['base-url']
+export const DEFAULT_INCLUDE = INPUT_DEFAULTS.include
 
 /** Ranges of the numeric inputs: [min, max, integer]. */
 export const INPUT_RANGES = {

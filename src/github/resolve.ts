@@ -1,4 +1,4 @@
-import { DEFAULT_BASE_URL } from '../config/defaults.js'
+import { DEFAULT_BASE_URL } from '../config/config.js'
 
 export const LFS_MEDIA_URL = 'https://media.githubusercontent.com/media/{owner}/{repo}/{sha}/{path}'
 

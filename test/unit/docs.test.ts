@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
-import { INPUT_DEFAULTS, SERVICE_LIMITS } from '../../src/config/defaults.js'
+import { INPUT_DEFAULTS } from '../../src/config/config.js'
+import { SERVICE_LIMITS } from '../../src/config/defaults.js'
 import { ROOT } from '../e2e/harness.js'
 
 interface ActionYaml {

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { ConfigError } from '../../../src/shared/errors.js'
-import { DEFAULT_BASE_URL, DEFAULT_ENDPOINT } from '../../../src/config/defaults.js'
-import { parseAccept, parseConfig, splitPatterns } from '../../../src/config/config.js'
+import {
+  DEFAULT_BASE_URL,
+  DEFAULT_ENDPOINT,
+  parseAccept,
+  parseConfig,
+  splitPatterns,
+} from '../../../src/config/config.js'
 
 const reader =
   (values: Record<string, string>) =>

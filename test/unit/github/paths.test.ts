@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { createPathFilter, isLfsPointer, parseLfsAttributes } from '../../../src/github/paths.js'
 import { splitPatterns } from '../../../src/config/config.js'
-import { DEFAULT_INCLUDE } from '../../../src/config/defaults.js'
+import { DEFAULT_INCLUDE } from '../../../src/config/config.js'
 
 describe('createPathFilter', () => {
   const matches = createPathFilter(splitPatterns(DEFAULT_INCLUDE), ['**/drafts/**', 'tmp.png'])

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_BASE_URL } from '../../../src/config/defaults.js'
+import { DEFAULT_BASE_URL } from '../../../src/config/config.js'
 import { encodePath, resolveImageUrl, resolveUrl } from '../../../src/github/resolve.js'
 
 const vars = {
