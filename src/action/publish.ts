@@ -35,7 +35,6 @@ export async function publish(report: CheckReport, options: PublishOptions): Pro
   io.setOutput('rejected', counts.rejected)
   io.setOutput('errors', counts.errors)
   io.setOutput('accepted', counts.accepted)
-  annotate(results, options.config.maxAnnotations, io)
 
   const context: ReportContext = {
     counts,
@@ -50,6 +49,14 @@ export async function publish(report: CheckReport, options: PublishOptions): Pro
     commentKey: options.config.commentKey,
   }
   const summary = renderReportWithOmissions(results, context, SUMMARY_LIMIT, countBytes)
+  annotate(
+    results,
+    options.config.maxAnnotations,
+    io,
+    summary.omitted === 0
+      ? 'the job summary lists every image'
+      : 'the results output lists every image',
+  )
   try {
     await io.writeSummary(summary.markdown)
   } catch (error) {
@@ -72,7 +79,12 @@ export async function publish(report: CheckReport, options: PublishOptions): Pro
  * One annotation per rejected file (an error), then per file that could not be checked (a
  * warning), at most `max`; a notice counts the rest. GitHub shows only a few per step anyway.
  */
-export function annotate(results: readonly ImageResult[], max: number, io: ActionIo): void {
+export function annotate(
+  results: readonly ImageResult[],
+  max: number,
+  io: ActionIo,
+  fullList = 'the job summary lists every image',
+): void {
   const annotated = [
     ...results.filter((r) => r.status === 'reject'),
     ...results.filter((r) => r.status === 'error'),
@@ -86,7 +98,7 @@ export function annotate(results: readonly ImageResult[], max: number, io: Actio
   const more = annotated.length - Math.min(max, annotated.length)
   if (more > 0) {
     io.notice(
-      `${more} more rejected or unchecked image${more === 1 ? ' is' : 's are'} not annotated (max-annotations: ${max}); the job summary lists every image.`,
+      `${more} more rejected or unchecked image${more === 1 ? ' is' : 's are'} not annotated (max-annotations: ${max}); ${fullList}.`,
     )
   }
 }
