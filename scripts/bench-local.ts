@@ -74,11 +74,24 @@ async function coldStart(workers: number): Promise<{ detector: LocalDetector; ms
 }
 
 /** Every file submitted at once, `passes` times over; images/s of the whole batch. */
-async function throughput(detector: LocalDetector, passes: number): Promise<number> {
+interface Batch {
+  rate: number
+  /** CPU time the process got over wall time: the cores the batch really ran on. */
+  cores: number
+}
+
+/** Every file submitted at once, `passes` times over. */
+async function throughput(detector: LocalDetector, passes: number): Promise<Batch> {
+  const cpu = process.cpuUsage()
   const started = performance.now()
   for (let pass = 0; pass < passes; pass++)
     await Promise.all(files.map((bytes) => detector.analyse(bytes)))
-  return (files.length * passes) / ((performance.now() - started) / 1000)
+  const seconds = (performance.now() - started) / 1000
+  const used = process.cpuUsage(cpu)
+  return {
+    rate: (files.length * passes) / seconds,
+    cores: (used.user + used.system) / 1e6 / seconds,
+  }
 }
 
 /**
@@ -123,14 +136,16 @@ for (let pass = 0; pass < 2; pass++) {
 const pool = await coldStart(cores)
 await throughput(pool.detector, 1)
 // Alternated, so that load from elsewhere on a shared machine weighs on both alike.
-const singleRates: number[] = []
-const poolRates: number[] = []
+const singleBatches: Batch[] = []
+const poolBatches: Batch[] = []
 for (let round = 0; round < 3; round++) {
-  singleRates.push(await throughput(single.detector, 1))
-  poolRates.push(await throughput(pool.detector, 1))
+  singleBatches.push(await throughput(single.detector, 1))
+  poolBatches.push(await throughput(pool.detector, 1))
 }
-const singleRate = median(singleRates)
-const poolRate = median(poolRates)
+const singleRate = median(singleBatches.map((b) => b.rate))
+const poolRate = median(poolBatches.map((b) => b.rate))
+const coresOf = (batches: Batch[]) =>
+  batches.map((b) => `${b.rate.toFixed(1)} on ${b.cores.toFixed(2)} cores`).join(', ')
 await single.detector.close()
 const corpusPeak = peakRssMb()
 
@@ -139,10 +154,13 @@ row(`cold start, pool of ${cores} workers`, ms(pool.ms))
 row('pipeline per image on one worker', `median ${ms(median(totals))}, p95 ${ms(p95(totals))}`)
 row('  decode + downscale median', ms(median(decode)))
 row('  model inference median', ms(median(inference)))
-row('images/s, one worker (median of 3 batches)', singleRate.toFixed(1))
+row(
+  'images/s, one worker (median of 3 batches)',
+  `${singleRate.toFixed(1)} (batches: ${coresOf(singleBatches)})`,
+)
 row(
   `images/s, pool of ${cores} workers (median of 3 batches)`,
-  `${poolRate.toFixed(1)} (${(poolRate / singleRate).toFixed(2)}× one worker)`,
+  `${poolRate.toFixed(1)}, ${(poolRate / singleRate).toFixed(2)}× one worker (batches: ${coresOf(poolBatches)})`,
 )
 row('peak RSS of this process (tsx, workers included)', `${corpusPeak.toFixed(0)} MB`)
 
