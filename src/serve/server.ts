@@ -6,6 +6,7 @@ import { errorMessage } from '../shared/errors.js'
 import type { Detection } from '../detect/types.js'
 import { FetchRefused, SafeFetcher } from './safe-fetch.js'
 import { TemporaryStorage, UPLOAD_HOST_PATH, UPLOADS_PATH } from './uploads.js'
+import { BodyTooLargeError } from '../shared/http-body.js'
 
 export const DETECT_PATH = '/api/v1/services/aigc/image2video/aa-detect'
 const MAX_BODY_BYTES = 64 * 1024
@@ -63,10 +64,6 @@ const error = (status: number, code: string, message: string, requestId: string)
   code,
   body: { code, message, request_id: requestId },
 })
-
-class BodyTooLarge extends Error {
-  override name = 'BodyTooLarge'
-}
 
 const tooLarge = (maxBytes: number, requestId: string): Answer => ({
   ...error(
@@ -172,7 +169,7 @@ export function createDetectionServer(options: ServeOptions): {
     try {
       text = (await readBody(req, MAX_BODY_BYTES)).toString('utf8')
     } catch (cause) {
-      if (cause instanceof BodyTooLarge) return tooLarge(MAX_BODY_BYTES, requestId)
+      if (cause instanceof BodyTooLargeError) return tooLarge(MAX_BODY_BYTES, requestId)
       throw cause
     }
     let body: unknown
@@ -255,7 +252,7 @@ export function createDetectionServer(options: ServeOptions): {
       // eslint-disable-next-line @typescript-eslint/no-deprecated
       form = await new Response(body, { headers: { 'content-type': contentType } }).formData()
     } catch (cause) {
-      if (cause instanceof BodyTooLarge) return tooLarge(maxBytes, requestId)
+      if (cause instanceof BodyTooLargeError) return tooLarge(maxBytes, requestId)
       return error(400, 'InvalidArgument', `Unreadable form: ${errorMessage(cause)}`, requestId)
     } finally {
       uploading--
@@ -392,7 +389,7 @@ function uploadHost(req: IncomingMessage): string {
  */
 function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   if (Number(req.headers['content-length'] ?? 0) > maxBytes) {
-    return Promise.reject(new BodyTooLarge())
+    return Promise.reject(new BodyTooLargeError(maxBytes))
   }
   return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = []
@@ -407,7 +404,7 @@ function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
       if (size > maxBytes) {
         stop()
         req.pause()
-        reject(new BodyTooLarge())
+        reject(new BodyTooLargeError(maxBytes))
         return
       }
       chunks.push(chunk)
