@@ -75759,6 +75759,79 @@ var __webpack_exports__ = {};
 
 ;// CONCATENATED MODULE: external "node:worker_threads"
 const external_node_worker_threads_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
+;// CONCATENATED MODULE: ./src/shared/errors.ts
+/**
+ * An input has a value the action cannot use. The message names the input (`Input "x" must be…`);
+ * `input` and `detail` let the CLI say the same of its flag (`Option --x must be…`).
+ */
+class ConfigError extends Error {
+    input;
+    detail;
+    name = 'ConfigError';
+    constructor(input, detail) {
+        super(`Input "${input}" ${detail}`);
+        this.input = input;
+        this.detail = detail;
+    }
+}
+/**
+ * The detector cannot work at all: every further image would fail the same way, so the run stops
+ * at once with one message instead of one error per image.
+ */
+class FatalDetectorError extends Error {
+    name = 'FatalDetectorError';
+}
+/** The detection service refused the credentials (401/403). */
+class DetectorAuthError extends FatalDetectorError {
+    status;
+    code;
+    requestId;
+    name = 'DetectorAuthError';
+    constructor(message, status, code, requestId) {
+        super(message);
+        this.status = status;
+        this.code = code;
+        this.requestId = requestId;
+    }
+}
+/** The set of images to check could not be gathered completely; checking a part would mislead. */
+class GatherError extends (/* unused pure expression or super */ null && (Error)) {
+    name = 'GatherError';
+}
+/**
+ * Text for anything thrown. Not every throw is an Error: Emscripten's `exit()` throws an
+ * `ExitStatus` record, and `String(value)` would say "[object Object]".
+ */
+function errorMessage(value) {
+    if (value instanceof Error)
+        return value.message || value.name;
+    if (typeof value === 'string')
+        return value;
+    if (typeof value === 'object' && value !== null) {
+        const { message, name, status } = value;
+        if (typeof message === 'string' && message !== '')
+            return message;
+        if (typeof name === 'string' && name !== '')
+            return typeof status === 'number' ? `${name} ${status}` : name;
+        try {
+            return JSON.stringify(value);
+        }
+        catch {
+            return 'an unprintable error';
+        }
+    }
+    return String(value);
+}
+/** Reads `status` from an Octokit RequestError (or anything shaped like it). */
+function httpStatusOf(error) {
+    if (typeof error === 'object' && error !== null && 'status' in error) {
+        const { status } = error;
+        if (typeof status === 'number')
+            return status;
+    }
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: ./node_modules/@jsquash/jpeg/utils.js
@@ -77316,33 +77389,10 @@ function orient(pixels, orientation) {
 
 
 
+
 /** The file cannot be shown as an image; `message` says why, for the rejection. */
 class UndecodableError extends Error {
     name = 'UndecodableError';
-}
-/**
- * Text for anything thrown. Emscripten's `exit()` throws an `ExitStatus` that is no Error, so
- * `String(value)` would say "[object Object]".
- */
-function thrownText(value) {
-    if (value instanceof Error)
-        return value.message || value.name;
-    if (typeof value === 'string')
-        return value;
-    if (typeof value === 'object' && value !== null) {
-        const { message, name, status } = value;
-        if (typeof message === 'string' && message !== '')
-            return message;
-        if (typeof name === 'string' && name !== '')
-            return typeof status === 'number' ? `${name} ${status}` : name;
-        try {
-            return JSON.stringify(value);
-        }
-        catch {
-            return 'an unprintable error';
-        }
-    }
-    return String(value);
 }
 /** libjpeg warnings that mean pixels are missing or made up; others (such as junk between segments) are harmless. */
 const DAMAGE = /Premature end of JPEG file|Corrupt JPEG data(?!: \d+ extraneous bytes)/;
@@ -77416,7 +77466,7 @@ class ImageDecoder {
                         : await webp_decode_decode(buffer);
         }
         catch (error) {
-            const said = printed.length > 0 ? printed.join('; ') : thrownText(error);
+            const said = printed.length > 0 ? printed.join('; ') : errorMessage(error);
             if (format !== 'png' && codecs !== undefined)
                 await instantiate((await codecs)[format], format);
             throw new UndecodableError(`the decoder failed (${said})`);
@@ -77439,7 +77489,7 @@ function guard(decode) {
         return decode();
     }
     catch (error) {
-        throw new UndecodableError(thrownText(error));
+        throw new UndecodableError(errorMessage(error));
     }
 }
 /**
@@ -78417,6 +78467,7 @@ function judge(observation, limits = THRESHOLDS) {
 
 
 
+
 /**
  * Decoders and models for one thread: decode (as a viewer shows it), downscale, the models
  * (people and objects, pose, face), the rules. Each worker thread holds one, loaded once.
@@ -78455,7 +78506,7 @@ class Engine {
         catch (error) {
             const reason = error instanceof UndecodableError
                 ? error.message
-                : `the decoder failed (${thrownText(error)})`;
+                : `the decoder failed (${errorMessage(error)})`;
             return {
                 status: 'reject',
                 code: 'InvalidURL',
@@ -78545,7 +78596,7 @@ async function answer(engine, task) {
             detection: {
                 status: 'error',
                 code: 'DetectorFailed',
-                message: `The local detector failed on this image: ${thrownText(error)}`,
+                message: `The local detector failed on this image: ${errorMessage(error)}`,
             },
             timings: { decodeMs: 0, inferenceMs: 0 },
         });
@@ -78562,7 +78613,7 @@ async function main() {
         engine = await Engine.load(setup.assets);
     }
     catch (error) {
-        send({ type: 'failed', message: thrownText(error) });
+        send({ type: 'failed', message: errorMessage(error) });
         port.close();
         return;
     }

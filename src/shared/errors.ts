@@ -38,17 +38,29 @@ export class GatherError extends Error {
   override name = 'GatherError'
 }
 
-export function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message
-  if (typeof error === 'string') return error
-  try {
-    // Thrown objects (a WebAssembly module's error records, say) read better as JSON than as
-    // "[object Object]"; stringify answers undefined for undefined and functions.
-    const json = JSON.stringify(error) as string | undefined
-    return json === undefined || json === '{}' ? String(error) : json
-  } catch {
-    return String(error)
+/**
+ * Text for anything thrown. Not every throw is an Error: Emscripten's `exit()` throws an
+ * `ExitStatus` record, and `String(value)` would say "[object Object]".
+ */
+export function errorMessage(value: unknown): string {
+  if (value instanceof Error) return value.message || value.name
+  if (typeof value === 'string') return value
+  if (typeof value === 'object' && value !== null) {
+    const { message, name, status } = value as {
+      message?: unknown
+      name?: unknown
+      status?: unknown
+    }
+    if (typeof message === 'string' && message !== '') return message
+    if (typeof name === 'string' && name !== '')
+      return typeof status === 'number' ? `${name} ${status}` : name
+    try {
+      return JSON.stringify(value)
+    } catch {
+      return 'an unprintable error'
+    }
   }
+  return String(value)
 }
 
 /** Reads `status` from an Octokit RequestError (or anything shaped like it). */

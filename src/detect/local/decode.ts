@@ -9,6 +9,7 @@ import { decodeJpeg } from './jpeg.js'
 import { exifOrientation, orient } from './orientation.js'
 import type { ImageFormat } from './precheck.js'
 import { LIMITS } from './thresholds.js'
+import { errorMessage } from '../../shared/errors.js'
 
 /** Decoded pixels: `channels` bytes per pixel, row-major. */
 export interface Pixels {
@@ -29,31 +30,6 @@ export interface WorkingImage {
 /** The file cannot be shown as an image; `message` says why, for the rejection. */
 export class UndecodableError extends Error {
   override name = 'UndecodableError'
-}
-
-/**
- * Text for anything thrown. Emscripten's `exit()` throws an `ExitStatus` that is no Error, so
- * `String(value)` would say "[object Object]".
- */
-export function thrownText(value: unknown): string {
-  if (value instanceof Error) return value.message || value.name
-  if (typeof value === 'string') return value
-  if (typeof value === 'object' && value !== null) {
-    const { message, name, status } = value as {
-      message?: unknown
-      name?: unknown
-      status?: unknown
-    }
-    if (typeof message === 'string' && message !== '') return message
-    if (typeof name === 'string' && name !== '')
-      return typeof status === 'number' ? `${name} ${status}` : name
-    try {
-      return JSON.stringify(value)
-    } catch {
-      return 'an unprintable error'
-    }
-  }
-  return String(value)
 }
 
 /** libjpeg warnings that mean pixels are missing or made up; others (such as junk between segments) are harmless. */
@@ -140,7 +116,7 @@ export class ImageDecoder {
             ? await decodePng(buffer)
             : await decodeWebp(buffer)
     } catch (error) {
-      const said = printed.length > 0 ? printed.join('; ') : thrownText(error)
+      const said = printed.length > 0 ? printed.join('; ') : errorMessage(error)
       if (format !== 'png' && codecs !== undefined)
         await instantiate((await codecs)[format], format)
       throw new UndecodableError(`the decoder failed (${said})`)
@@ -165,7 +141,7 @@ function guard(decode: () => Pixels): Pixels {
   try {
     return decode()
   } catch (error) {
-    throw new UndecodableError(thrownText(error))
+    throw new UndecodableError(errorMessage(error))
   }
 }
 

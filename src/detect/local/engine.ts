@@ -1,6 +1,7 @@
 import type { Detection } from '../types.js'
 import type { AssetPaths } from './assets.js'
-import { ImageDecoder, UndecodableError, thrownText } from './decode.js'
+import { errorMessage } from '../../shared/errors.js'
+import { ImageDecoder, UndecodableError } from './decode.js'
 import { loadModels, observe, observeInput, type Models, type ObserveInput } from './observe.js'
 import type { ImageFormat } from './precheck.js'
 import { judge } from './rules.js'
@@ -61,7 +62,7 @@ export class Engine {
       const reason =
         error instanceof UndecodableError
           ? error.message
-          : `the decoder failed (${thrownText(error)})`
+          : `the decoder failed (${errorMessage(error)})`
       return {
         status: 'reject',
         code: 'InvalidURL',

@@ -2,11 +2,10 @@ import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
-import { FatalDetectorError } from '../../shared/errors.js'
+import { FatalDetectorError, errorMessage } from '../../shared/errors.js'
 import type { Logger } from '../../shared/log.js'
 import type { Detection } from '../types.js'
 import type { AssetPaths } from './assets.js'
-import { thrownText } from './decode.js'
 import type { Analysis } from './engine.js'
 import type { ImageFormat } from './precheck.js'
 import type { WorkerMessage, WorkerSetup, WorkerTask } from './protocol.js'
@@ -88,7 +87,7 @@ export class WorkerPool {
       if (failed !== undefined) {
         await this.close()
         throw new FatalDetectorError(
-          `The local detector could not start: ${thrownText(failed.reason)}`,
+          `The local detector could not start: ${errorMessage(failed.reason)}`,
         )
       }
       for (const result of results) if (result.status === 'fulfilled') this.idle.push(result.value)
@@ -156,7 +155,7 @@ export class WorkerPool {
           this.onMessage(slot, message)
         }
       })
-      worker.on('error', (error) => die(`crashed (${thrownText(error)})`))
+      worker.on('error', (error) => die(`crashed (${errorMessage(error)})`))
       worker.on('exit', (code) => die(`exited with code ${code}`))
     })
   }
@@ -272,11 +271,11 @@ export class WorkerPool {
       },
       (error: unknown) => {
         this.options.log.warning(
-          `local detector: a replacement worker failed to start (${thrownText(error)}).`,
+          `local detector: a replacement worker failed to start (${errorMessage(error)}).`,
         )
         if (this.slots.size > 0) return
         const fatal = new FatalDetectorError(
-          `The local detector could not restart a worker: ${thrownText(error)}`,
+          `The local detector could not restart a worker: ${errorMessage(error)}`,
         )
         this.fatal = fatal
         for (const job of this.queue.splice(0)) job.reject(fatal)

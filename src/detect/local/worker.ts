@@ -3,7 +3,7 @@
  * a time. The pool stops and replaces it when it crashes or overruns its budget.
  */
 import { parentPort, workerData } from 'node:worker_threads'
-import { thrownText } from './decode.js'
+import { errorMessage } from '../../shared/errors.js'
 import { Engine } from './engine.js'
 import {
   TEST_HOOK_PREFIX,
@@ -77,7 +77,7 @@ async function answer(engine: Engine, task: WorkerTask): Promise<void> {
       detection: {
         status: 'error',
         code: 'DetectorFailed',
-        message: `The local detector failed on this image: ${thrownText(error)}`,
+        message: `The local detector failed on this image: ${errorMessage(error)}`,
       },
       timings: { decodeMs: 0, inferenceMs: 0 },
     })
@@ -92,7 +92,7 @@ async function main(): Promise<void> {
   try {
     engine = await Engine.load(setup.assets)
   } catch (error) {
-    send({ type: 'failed', message: thrownText(error) })
+    send({ type: 'failed', message: errorMessage(error) })
     port.close()
     return
   }

@@ -1,10 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  ImageDecoder,
-  UndecodableError,
-  thrownText,
-  type Pixels,
-} from '../../../../src/detect/local/decode.js'
+import { ImageDecoder, UndecodableError, type Pixels } from '../../../../src/detect/local/decode.js'
 import { walkJpeg } from '../../../../src/detect/local/container.js'
 import { decodeJpeg } from '../../../../src/detect/local/jpeg.js'
 import { LocalDetector } from '../../../../src/detect/local/detector.js'
@@ -31,6 +26,7 @@ import {
   tiffOrientation,
   webpWithOrientation,
 } from './images.js'
+import { errorMessage } from '../../../../src/shared/errors.js'
 
 const decoder = new ImageDecoder(assets)
 const detector = new LocalDetector(2, assets)
@@ -144,13 +140,13 @@ describe('truncated and corrupt files', SLOW, () => {
   })
 
   it('turns anything thrown into text, never [object Object]', () => {
-    expect(thrownText({ name: 'ExitStatus', message: 'Program terminated with exit(1)' })).toBe(
+    expect(errorMessage({ name: 'ExitStatus', message: 'Program terminated with exit(1)' })).toBe(
       'Program terminated with exit(1)',
     )
-    expect(thrownText({ name: 'ExitStatus', status: 1 })).toBe('ExitStatus 1')
-    expect(thrownText({ code: 7 })).toBe('{"code":7}')
-    expect(thrownText(new Error('boom'))).toBe('boom')
-    expect(thrownText('text')).toBe('text')
+    expect(errorMessage({ name: 'ExitStatus', status: 1 })).toBe('ExitStatus 1')
+    expect(errorMessage({ code: 7 })).toBe('{"code":7}')
+    expect(errorMessage(new Error('boom'))).toBe('boom')
+    expect(errorMessage('text')).toBe('text')
   })
 
   it('a decoder failure carries the decoder’s words, and the decoder still works after', async () => {
