@@ -73,10 +73,9 @@ for (const file of (await readdir(folder)).sort()) {
   const persons = await models.pose.estimate(input.small)
   const t2 = clock()
   const { detail, small } = input
-  const image = tf.tensor3d(Float32Array.from(detail.rgb), [detail.height, detail.width, 3])
+  const image = tf.tensor3d(new Float32Array(detail.rgb), [detail.height, detail.width, 3])
   const objects = await models.objects.detect(
     image,
-    OBSERVE_LIMITS.objectInputSize,
     OBSERVE_LIMITS.minObjectScore,
     OBSERVE_LIMITS.maxObjectOverlap,
   )

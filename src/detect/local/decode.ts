@@ -145,6 +145,24 @@ function guard(decode: () => Pixels): Pixels {
   }
 }
 
+/** The pixels as RGB, unscaled (the common case of a photo already within the working size). */
+function copyToRgb({ data, width, height, channels }: Pixels): WorkingImage {
+  const rgb = new Int32Array(width * height * 3)
+  const green = channels < 3 ? 0 : 1
+  const blue = channels < 3 ? 0 : 2
+  let luma = 0
+  for (let i = 0, source = 0, at = 0; i < width * height; i++, source += channels, at += 3) {
+    const r = data[source] as number
+    const g = data[source + green] as number
+    const b = data[source + blue] as number
+    rgb[at] = r
+    rgb[at + 1] = g
+    rgb[at + 2] = b
+    luma += 0.299 * r + 0.587 * g + 0.114 * b
+  }
+  return { rgb, width, height, meanLuma: luma / (width * height) }
+}
+
 /**
  * Box-filter downscale to at most `maxSide` on the longest side (never up), to RGB, with the mean
  * luma (Rec. 601) of the result. One pass over the source; pure.
@@ -154,33 +172,49 @@ export function toWorkingImage(pixels: Pixels, maxSide: number): WorkingImage {
   const scale = Math.min(1, maxSide / Math.max(width, height))
   const outWidth = Math.max(1, Math.round(width * scale))
   const outHeight = Math.max(1, Math.round(height * scale))
-  const sums = new Float64Array(outWidth * outHeight * 3)
-  const counts = new Uint32Array(outWidth * outHeight)
-  const grey = channels < 3
-  for (let y = 0; y < height; y++) {
-    const row = Math.min(outHeight - 1, Math.floor((y * outHeight) / height)) * outWidth
-    for (let x = 0; x < width; x++) {
-      const target = row + Math.min(outWidth - 1, Math.floor((x * outWidth) / width))
-      const source = (y * width + x) * channels
-      const r = data[source] ?? 0
-      const at = target * 3
-      sums[at] = (sums[at] ?? 0) + r
-      sums[at + 1] = (sums[at + 1] ?? 0) + (grey ? r : (data[source + 1] ?? 0))
-      sums[at + 2] = (sums[at + 2] ?? 0) + (grey ? r : (data[source + 2] ?? 0))
-      counts[target] = (counts[target] ?? 0) + 1
-    }
+  if (outWidth === width && outHeight === height) return copyToRgb(pixels)
+  // Hot loop (every source pixel): one output row's sums at a time (small enough to stay in
+  // cache), each source column's target computed once.
+  const columns = new Uint32Array(width)
+  const perColumn = new Uint32Array(outWidth)
+  for (let x = 0; x < width; x++) {
+    const column = Math.min(outWidth - 1, Math.floor((x * outWidth) / width))
+    columns[x] = column * 3
+    perColumn[column] = (perColumn[column] as number) + 1
   }
+  const green = channels < 3 ? 0 : 1
+  const blue = channels < 3 ? 0 : 2
+  const sums = new Uint32Array(outWidth * 3)
   const rgb = new Int32Array(outWidth * outHeight * 3)
   let luma = 0
-  for (let i = 0; i < counts.length; i++) {
-    const n = counts[i] || 1
-    const r = Math.round((sums[i * 3] ?? 0) / n)
-    const g = Math.round((sums[i * 3 + 1] ?? 0) / n)
-    const b = Math.round((sums[i * 3 + 2] ?? 0) / n)
-    rgb[i * 3] = r
-    rgb[i * 3 + 1] = g
-    rgb[i * 3 + 2] = b
-    luma += 0.299 * r + 0.587 * g + 0.114 * b
+  let y = 0
+  for (let outY = 0; outY < outHeight; outY++) {
+    sums.fill(0)
+    let rows = 0
+    for (
+      ;
+      y < height && (outY === outHeight - 1 || Math.floor((y * outHeight) / height) <= outY);
+      y++
+    ) {
+      rows++
+      let source = y * width * channels
+      for (let x = 0; x < width; x++, source += channels) {
+        const at = columns[x] as number
+        sums[at] = (sums[at] as number) + (data[source] as number)
+        sums[at + 1] = (sums[at + 1] as number) + (data[source + green] as number)
+        sums[at + 2] = (sums[at + 2] as number) + (data[source + blue] as number)
+      }
+    }
+    for (let x = 0, at = outY * outWidth * 3; x < outWidth; x++, at += 3) {
+      const n = (perColumn[x] as number) * rows || 1
+      const r = Math.round((sums[x * 3] as number) / n)
+      const g = Math.round((sums[x * 3 + 1] as number) / n)
+      const b = Math.round((sums[x * 3 + 2] as number) / n)
+      rgb[at] = r
+      rgb[at + 1] = g
+      rgb[at + 2] = b
+      luma += 0.299 * r + 0.587 * g + 0.114 * b
+    }
   }
-  return { rgb, width: outWidth, height: outHeight, meanLuma: luma / counts.length }
+  return { rgb, width: outWidth, height: outHeight, meanLuma: luma / (outWidth * outHeight) }
 }

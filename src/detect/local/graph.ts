@@ -6,7 +6,7 @@ import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter'
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm'
 
 /** Reads a TF.js graph model from a folder: the model ships in the bundle, nothing is fetched. */
-async function readModel(folder: string, name: string): Promise<tf.io.ModelArtifacts> {
+export async function readModel(folder: string, name: string): Promise<tf.io.ModelArtifacts> {
   const json = JSON.parse(await readFile(join(folder, `${name}.json`), 'utf8')) as tf.io.ModelJSON
   return tf.io.getModelArtifactsForJSON(json, async (manifest) => {
     const shards = await Promise.all(
@@ -30,7 +30,12 @@ export async function useWasmBackend(wasmFolder: string): Promise<void> {
   await tf.ready()
 }
 
-export async function loadGraph(folder: string, name: string): Promise<GraphModel> {
-  const artifacts = await readModel(folder, name)
+/** Loads a graph model; `adapt` may rewrite its artifacts first (see `centerNetAtSize`). */
+export async function loadGraph(
+  folder: string,
+  name: string,
+  adapt: (artifacts: tf.io.ModelArtifacts) => tf.io.ModelArtifacts = (artifacts) => artifacts,
+): Promise<GraphModel> {
+  const artifacts = adapt(await readModel(folder, name))
   return loadGraphModel({ load: () => Promise.resolve(artifacts) })
 }

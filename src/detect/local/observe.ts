@@ -31,7 +31,7 @@ export interface ObserveInput {
 export function observeInput(pixels: Pixels): ObserveInput {
   const detail = toWorkingImage(pixels, OBSERVE_LIMITS.detailSize)
   const small = toWorkingImage(
-    { data: Uint8Array.from(detail.rgb), width: detail.width, height: detail.height, channels: 3 },
+    { data: new Uint8Array(detail.rgb), width: detail.width, height: detail.height, channels: 3 },
     LIMITS.workingSize,
   )
   return { small, detail }
@@ -47,7 +47,7 @@ export async function loadModels(modelsFolder: string, wasmFolder: string): Prom
   await useWasmBackend(wasmFolder)
   const [pose, objects, face] = await Promise.all([
     PoseModel.load(modelsFolder, wasmFolder),
-    ObjectModel.load(modelsFolder),
+    ObjectModel.load(modelsFolder, OBSERVE_LIMITS.objectInputSize),
     FaceModel.load(modelsFolder),
   ])
   return { pose, objects, face }
@@ -136,11 +136,10 @@ export function subjectOf(
 export async function observe(models: Models, input: ObserveInput): Promise<Observation> {
   const { small, detail } = input
   const persons = await models.pose.estimate(small)
-  const image = tf.tensor3d(Float32Array.from(detail.rgb), [detail.height, detail.width, 3])
+  const image = tf.tensor3d(new Float32Array(detail.rgb), [detail.height, detail.width, 3])
   try {
     const objects = await models.objects.detect(
       image,
-      OBSERVE_LIMITS.objectInputSize,
       OBSERVE_LIMITS.minObjectScore,
       OBSERVE_LIMITS.maxObjectOverlap,
     )

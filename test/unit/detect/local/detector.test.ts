@@ -34,6 +34,58 @@ describe('toWorkingImage', () => {
   })
 })
 
+/** The box filter written plainly (one cell sum per output pixel): the fast one must agree. */
+function referenceWorkingImage(
+  data: Uint8Array,
+  width: number,
+  height: number,
+  channels: number,
+  maxSide: number,
+) {
+  const scale = Math.min(1, maxSide / Math.max(width, height))
+  const outWidth = Math.max(1, Math.round(width * scale))
+  const outHeight = Math.max(1, Math.round(height * scale))
+  const sums = new Array<number>(outWidth * outHeight * 3).fill(0)
+  const counts = new Array<number>(outWidth * outHeight).fill(0)
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) {
+      const cell =
+        Math.min(outHeight - 1, Math.floor((y * outHeight) / height)) * outWidth +
+        Math.min(outWidth - 1, Math.floor((x * outWidth) / width))
+      for (let c = 0; c < 3; c++)
+        sums[cell * 3 + c] =
+          (sums[cell * 3 + c] ?? 0) +
+          (data[(y * width + x) * channels + (channels < 3 ? 0 : c)] ?? 0)
+      counts[cell] = (counts[cell] ?? 0) + 1
+    }
+  return {
+    width: outWidth,
+    height: outHeight,
+    rgb: sums.map((sum, i) => Math.round(sum / (counts[Math.floor(i / 3)] ?? 1))),
+  }
+}
+
+describe('toWorkingImage against the plain box filter', () => {
+  it.each([
+    [37, 23, 4, 10],
+    [23, 37, 3, 16],
+    [1000, 3, 4, 256],
+    [300, 200, 1, 256],
+    [257, 256, 4, 256],
+    [640, 480, 4, 1024],
+  ])('%i×%i with %i channels to %i px', (width, height, channels, maxSide) => {
+    let seed = width * 7919 + height
+    const data = Uint8Array.from({ length: width * height * channels }, () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648
+      return seed % 256
+    })
+    const fast = toWorkingImage({ data, width, height, channels }, maxSide)
+    const plain = referenceWorkingImage(data, width, height, channels, maxSide)
+    expect([fast.width, fast.height]).toEqual([plain.width, plain.height])
+    expect([...fast.rgb]).toEqual(plain.rgb)
+  })
+})
+
 describe('LocalDetector on real photos', () => {
   const detector = new LocalDetector(2, locateAssets(ROOT))
   beforeAll(() => detector.load(), 30_000)
