@@ -76570,6 +76570,12 @@ const THRESHOLDS = {
     /** An object box covering this share of the person's box is in front of the body (the hugged teddy bear covers 0.6). */
     objectCoversBody: 0.3,
     /**
+     * A hand-held thing over this share of the head's square names what hides a face FaceMesh cannot
+     * find (the message only: the verdict is already FacePose). Judgement: a phone held in front of
+     * the face covers about a third of the square around the head.
+     */
+    objectCoversFace: 0.15,
+    /**
      * A large object counts at or above this detector score: held ones measure 0.25–0.59 on the dev
      * set (teddy bear, tennis rackets, umbrella); no pass has a listed object at or above 0.2.
      */
@@ -78298,13 +78304,46 @@ function faceCropped(head, limits = THRESHOLDS) {
     return { code: 'InvalidFile.FacePose', message: 'The face is cut off by the edge of the photo.' };
 }
 /** No face where the head is: covered (mask, hands, hair) or turned away. */
-function faceNotFound(head, limits = THRESHOLDS) {
+function faceNotFound(head, limits = THRESHOLDS, objects = []) {
     if (head === undefined || head.reading.score >= limits.minFaceScore)
         return undefined;
+    const cover = faceCover(head, objects, limits);
+    const confidence = `face confidence ${head.reading.score.toFixed(2)}`;
     return {
         code: 'InvalidFile.FacePose',
-        message: `No face is visible where the head is (face confidence ${head.reading.score.toFixed(2)}); the face must be uncovered and towards the camera.`,
+        message: cover === undefined
+            ? `No face is visible where the head is (${confidence}); the face must be uncovered and towards the camera.`
+            : `A ${cover.label} covers the face (${confidence}); the face must be uncovered and towards the camera.`,
     };
+}
+/**
+ * Things a hand holds up to a face: a phone in a mirror selfie, a cup, a camera-like remote, a book.
+ * Only named when FaceMesh finds no face (a phone beside a visible face is a pass in the dev set).
+ */
+const FACE_COVERS = new Set([
+    'cell phone',
+    'remote',
+    'cup',
+    'wine glass',
+    'bottle',
+    'book',
+    'laptop',
+    'teddy bear',
+    'hair drier',
+    'sports ball',
+    'frisbee',
+]);
+/** The strongest hand-held thing over the head's square, if one covers enough of it. Pure. */
+function faceCover(head, objects, limits = THRESHOLDS) {
+    const crop = head.reading.crop;
+    const area = boxArea(crop);
+    if (area === 0)
+        return undefined;
+    return [...objects]
+        .filter((o) => FACE_COVERS.has(o.label) &&
+        o.score >= limits.heldObjectScore &&
+        intersection(o.box, crop) / area >= limits.objectCoversFace)
+        .sort((a, b) => b.score - a.score)[0];
 }
 /** Yaw, pitch and roll from FaceMesh, against the largest a frontal portrait shows. */
 function headPoseOff(head, limits = THRESHOLDS) {
@@ -78470,13 +78509,23 @@ function judge(observation, limits = THRESHOLDS) {
         const checks = [
             ['faceCropped', () => faceCropped(head, limits)],
             ['handOverFace', () => handOverFace(head, body)],
-            ['faceNotFound', () => faceNotFound(head, limits)],
+            ['faceNotFound', () => faceNotFound(head, limits, observation.objects)],
             ['headPoseOff', () => headPoseOff(head, limits)],
         ];
         for (const [name, check] of checks) {
             const finding = check();
-            if (finding !== undefined)
-                return reject(name, finding);
+            if (finding === undefined)
+                continue;
+            const cover = name === 'faceNotFound' && head
+                ? faceCover(head, observation.objects ?? [], limits)
+                : undefined;
+            if (cover !== undefined && !held.includes(cover))
+                evidence.objects.push({
+                    label: cover.label,
+                    score: round(cover.score),
+                    box: toBox(cover.box),
+                });
+            return reject(name, finding);
         }
     }
     if (body === undefined) {

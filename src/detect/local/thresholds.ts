@@ -48,6 +48,12 @@ export const THRESHOLDS = {
   /** An object box covering this share of the person's box is in front of the body (the hugged teddy bear covers 0.6). */
   objectCoversBody: 0.3,
   /**
+   * A hand-held thing over this share of the head's square names what hides a face FaceMesh cannot
+   * find (the message only: the verdict is already FacePose). Judgement: a phone held in front of
+   * the face covers about a third of the square around the head.
+   */
+  objectCoversFace: 0.15,
+  /**
    * A large object counts at or above this detector score: held ones measure 0.25–0.59 on the dev
    * set (teddy bear, tennis rackets, umbrella); no pass has a listed object at or above 0.2.
    */

@@ -121,6 +121,30 @@ describe('judge', () => {
     expect(judge(scene({ face: cut }))).toMatchObject({ evidence: { rule: 'faceCropped' } })
   })
 
+  it('names a phone held over a face FaceMesh cannot find; a phone beside a visible face passes', () => {
+    const phone = detected('cell phone', 0.45, box(0.42, 0.06, 0.55, 0.16))
+    const objects = [detected('person', 0.8, PERSON_BOX), phone]
+    const covered = judge(scene({ objects, face: face({}, 0.05) }))
+    expect(covered).toMatchObject({
+      code: 'InvalidFile.FacePose',
+      evidence: { rule: 'faceNotFound', objects: [{ label: 'cell phone', score: 0.45 }] },
+    })
+    expect(covered.message).toMatch(/^A cell phone covers the face \(face confidence 0\.05\)/)
+    expect(judge(scene({ objects }))).toMatchObject({ status: 'pass' })
+    // A tie (or anything not held up to a face) over the head's square is not named.
+    const tie = detected('tie', 0.6, box(0.42, 0.06, 0.55, 0.16))
+    expect(
+      judge(scene({ objects: [detected('person', 0.8, PERSON_BOX), tie], face: face({}, 0.05) }))
+        .message,
+    ).toMatch(/^No face is visible/)
+    // A phone that only grazes the head's square is not named either.
+    const beside = detected('cell phone', 0.45, box(0.58, 0.1, 0.7, 0.2))
+    const grazed = judge(
+      scene({ objects: [detected('person', 0.8, PERSON_BOX), beside], face: face({}, 0.05) }),
+    )
+    expect(grazed.message).toMatch(/^No face is visible/)
+  })
+
   it('a wrist at the face covers it; hands raised above the head do not', () => {
     const covering = person({ leftWrist: [320, 140], leftElbow: [380, 250] })
     expect(judge(scene({ persons: [covering] }))).toMatchObject({
