@@ -77794,7 +77794,9 @@ class ObjectModel {
     }
 }
 const CENTERNET_INPUT = 'tower_0/images';
-/** CenterNet's size-bound constants (the converter folded them for 512 px) and their value at `size`. */
+/** The input side the model was converted for, which its stored constants belong to. */
+const CENTERNET_CONVERTED_SIZE = 512;
+/** CenterNet's size-bound constants (folded by the converter) and their value at `size`. */
 const CENTERNET_SIZE_CONSTANTS = {
     'tower_0/CenternetHead/c5_upsample/up_sampling2d/mul': (size) => [size / 16, size / 16],
     'tower_0/CenternetHead/c4_upsample/up_sampling2d_1/mul': (size) => [size / 8, size / 8],
@@ -77837,7 +77839,7 @@ function centerNetAtSize(artifacts, size) {
         const width = spec.quantization ? (spec.quantization.dtype === 'uint8' ? 1 : 2) : 4;
         const values = CENTERNET_SIZE_CONSTANTS[spec.name]?.(size);
         if (values !== undefined) {
-            const original = CENTERNET_SIZE_CONSTANTS[spec.name]?.(512) ?? [];
+            const original = CENTERNET_SIZE_CONSTANTS[spec.name]?.(CENTERNET_CONVERTED_SIZE) ?? [];
             const stored = original.map((_, i) => view.getInt32(offset + 4 * i, true));
             if (spec.dtype !== 'int32' || count !== values.length || stored.join() !== original.join())
                 throw new Error(`the CenterNet constant ${spec.name} is not the expected one`);
@@ -78317,8 +78319,9 @@ function faceNotFound(head, limits = THRESHOLDS, objects = []) {
     };
 }
 /**
- * Things a hand holds up to a face: a phone in a mirror selfie, a cup, a camera-like remote, a book.
- * Only named when FaceMesh finds no face (a phone beside a visible face is a pass in the dev set).
+ * COCO things a hand holds up to a face: a phone in a mirror selfie, a cup or bottle being drunk
+ * from, a book. Named only when FaceMesh finds no face (a phone beside a visible face is a pass in
+ * the dev set), so they change the message, never the verdict.
  */
 const FACE_COVERS = new Set([
     'cell phone',

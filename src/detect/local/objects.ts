@@ -103,7 +103,9 @@ export class ObjectModel {
 }
 
 const CENTERNET_INPUT = 'tower_0/images'
-/** CenterNet's size-bound constants (the converter folded them for 512 px) and their value at `size`. */
+/** The input side the model was converted for, which its stored constants belong to. */
+const CENTERNET_CONVERTED_SIZE = 512
+/** CenterNet's size-bound constants (folded by the converter) and their value at `size`. */
 const CENTERNET_SIZE_CONSTANTS: Record<string, (size: number) => number[]> = {
   'tower_0/CenternetHead/c5_upsample/up_sampling2d/mul': (size) => [size / 16, size / 16],
   'tower_0/CenternetHead/c4_upsample/up_sampling2d_1/mul': (size) => [size / 8, size / 8],
@@ -157,7 +159,7 @@ export function centerNetAtSize(
     const width = spec.quantization ? (spec.quantization.dtype === 'uint8' ? 1 : 2) : 4
     const values = CENTERNET_SIZE_CONSTANTS[spec.name]?.(size)
     if (values !== undefined) {
-      const original = CENTERNET_SIZE_CONSTANTS[spec.name]?.(512) ?? []
+      const original = CENTERNET_SIZE_CONSTANTS[spec.name]?.(CENTERNET_CONVERTED_SIZE) ?? []
       const stored = original.map((_, i) => view.getInt32(offset + 4 * i, true))
       if (spec.dtype !== 'int32' || count !== values.length || stored.join() !== original.join())
         throw new Error(`the CenterNet constant ${spec.name} is not the expected one`)

@@ -335,8 +335,9 @@ export function faceNotFound(
 }
 
 /**
- * Things a hand holds up to a face: a phone in a mirror selfie, a cup, a camera-like remote, a book.
- * Only named when FaceMesh finds no face (a phone beside a visible face is a pass in the dev set).
+ * COCO things a hand holds up to a face: a phone in a mirror selfie, a cup or bottle being drunk
+ * from, a book. Named only when FaceMesh finds no face (a phone beside a visible face is a pass in
+ * the dev set), so they change the message, never the verdict.
  */
 export const FACE_COVERS: ReadonlySet<string> = new Set([
   'cell phone',
