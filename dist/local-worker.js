@@ -76607,6 +76607,11 @@ const THRESHOLDS = {
      */
     minMeanLuma: 40,
 };
+/**
+ * The logic of rules.ts, numbered: bump it when a rule changes without a number here changing, so
+ * verdicts recorded under the old rules (keyed by the detector's identity) are not reused.
+ */
+const RULES_REVISION = 3;
 /** DashScope's input limits (from the one table), and the model's working size. */
 const LIMITS = {
     maxLongestSide: SERVICE_LIMITS.maxLongestSide,

@@ -7,7 +7,7 @@ import type { Detection, DetectionJob, Detector, DetectorStats } from '../types.
 import { locateAssets, type AssetPaths } from './assets.js'
 import { WorkerPool } from './pool.js'
 import { precheck, sizeRejection } from './precheck.js'
-import { LIMITS, OBSERVE_LIMITS, THRESHOLDS } from './thresholds.js'
+import { LIMITS, OBSERVE_LIMITS, RULES_REVISION, THRESHOLDS } from './thresholds.js'
 
 export interface Timings {
   decodeMs: number
@@ -28,7 +28,9 @@ export interface LocalDetectorOptions {
 }
 
 /** Verdicts change when the rules or their numbers do, so recorded ones are keyed by both. */
-export const LOCAL_IDENTITY = `local movenet-centernet-facemesh rules-${createHash('sha1')
+export const LOCAL_IDENTITY = `local movenet-centernet-facemesh rules${RULES_REVISION}-${createHash(
+  'sha1',
+)
   .update(JSON.stringify(THRESHOLDS))
   .update(JSON.stringify(LIMITS))
   .update(JSON.stringify(OBSERVE_LIMITS))

@@ -4,8 +4,8 @@ import { encode as encodeBmp } from 'fast-bmp'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { ImageDecoder, toWorkingImage } from '../../../../src/detect/local/decode.js'
 import { locateAssets } from '../../../../src/detect/local/assets.js'
-import { LocalDetector } from '../../../../src/detect/local/detector.js'
-import { LIMITS } from '../../../../src/detect/local/thresholds.js'
+import { LOCAL_IDENTITY, LocalDetector } from '../../../../src/detect/local/detector.js'
+import { LIMITS, RULES_REVISION } from '../../../../src/detect/local/thresholds.js'
 import { ROOT } from '../../../e2e/harness.js'
 import { pngHeader } from '../../../helpers/headers.js'
 
@@ -83,6 +83,14 @@ describe('toWorkingImage against the plain box filter', () => {
     const plain = referenceWorkingImage(data, width, height, channels, maxSide)
     expect([fast.width, fast.height]).toEqual([plain.width, plain.height])
     expect([...fast.rgb]).toEqual(plain.rgb)
+  })
+})
+
+describe('LOCAL_IDENTITY', () => {
+  it('names the rules revision, so a rule change alone starts a fresh record', () => {
+    expect(LOCAL_IDENTITY).toMatch(
+      new RegExp(`^local movenet-centernet-facemesh rules${RULES_REVISION}-[0-9a-f]{12}$`),
+    )
   })
 })
 
