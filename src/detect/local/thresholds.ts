@@ -131,9 +131,10 @@ export const OBSERVE_LIMITS = {
    * `centerNetAtSize`). A person a tenth of the frame's height is still ~38 px, about 10 cells
    * of its output grid. Measured on the dev corpus (one core; high+medium verdict / code): 512 px
    * 154 ms, 97.5% / 95.1%; 448 px 111 ms, 96.3% / 93.8%; 384 px 81 ms, 96.3% / 92.6%; 352 px
-   * ~70 ms, 96.3% / 93.8%. The rows that change are medium-confidence ones whose background
-   * boxes sit at the score bar, so 384 is the smallest size that keeps the tenth-of-the-frame
-   * person comfortably above the grid's resolution.
+   * (not timed; 320 px took 57 ms) 96.3% / 93.8%. The rows that change are medium-confidence
+   * ones whose boxes sit at a score bar, so accuracy does not choose among these sizes; 384 is
+   * the smallest that keeps a tenth-of-the-frame person at ten output cells, and it meets the
+   * 200 ms pipeline budget.
    */
   objectInputSize: 384,
   /** Detections under this score are not kept at all (the rules apply their own, higher, bars). */
