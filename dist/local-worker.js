@@ -78311,11 +78311,13 @@ function faceCropped(head, limits = THRESHOLDS) {
         return undefined;
     return { code: 'InvalidFile.FacePose', message: 'The face is cut off by the edge of the photo.' };
 }
-/** No face where the head is: covered (mask, hands, hair) or turned away. */
-function faceNotFound(head, limits = THRESHOLDS, objects = []) {
+/**
+ * No face where the head is: covered (mask, hands, hair) or turned away. `cover` is what
+ * `faceCover` found over the head, named in the message.
+ */
+function faceNotFound(head, limits = THRESHOLDS, cover) {
     if (head === undefined || head.reading.score >= limits.minFaceScore)
         return undefined;
-    const cover = faceCover(head, objects, limits);
     const confidence = `face confidence ${head.reading.score.toFixed(2)}`;
     return {
         code: 'InvalidFile.FacePose',
@@ -78456,6 +78458,11 @@ function bodystyleOf(body) {
 const BODY_RULES = [shouldersMissing, facingAway, sideView, bentOver, sitting, legsOccluded];
 /** Keypoint face rules, for observations without a FaceMesh reading. */
 const FACE_RULES = [faceHidden, faceCovered, headTurned];
+const objectEvidence = (o) => ({
+    label: o.label,
+    score: round(o.score),
+    box: toBox(o.box),
+});
 const toBox = (b) => [b.left, b.top, b.right, b.bottom].map((v) => Math.round(v * 1000) / 1000);
 const round = (v, digits = 2) => Math.round(v * 10 ** digits) / 10 ** digits;
 /**
@@ -78494,7 +78501,7 @@ function judge(observation, limits = THRESHOLDS) {
     if (body !== undefined && body.visible('leftHip', 'rightHip'))
         evidence.shoulderRatio = round(shoulderRatio(body));
     const held = heldObjects(observation.objects ?? [], subject, body, limits);
-    evidence.objects = held.map((o) => ({ label: o.label, score: round(o.score), box: toBox(o.box) }));
+    evidence.objects = held.map(objectEvidence);
     if (body !== undefined) {
         for (const rule of BODY_RULES) {
             const finding = rule(body, head);
@@ -78515,25 +78522,19 @@ function judge(observation, limits = THRESHOLDS) {
         }
     }
     else {
+        const cover = head && faceCover(head, observation.objects ?? [], limits);
         const checks = [
             ['faceCropped', () => faceCropped(head, limits)],
             ['handOverFace', () => handOverFace(head, body)],
-            ['faceNotFound', () => faceNotFound(head, limits, observation.objects)],
+            ['faceNotFound', () => faceNotFound(head, limits, cover)],
             ['headPoseOff', () => headPoseOff(head, limits)],
         ];
         for (const [name, check] of checks) {
             const finding = check();
             if (finding === undefined)
                 continue;
-            const cover = name === 'faceNotFound' && head
-                ? faceCover(head, observation.objects ?? [], limits)
-                : undefined;
-            if (cover !== undefined && !held.includes(cover))
-                evidence.objects.push({
-                    label: cover.label,
-                    score: round(cover.score),
-                    box: toBox(cover.box),
-                });
+            if (name === 'faceNotFound' && cover !== undefined && !held.includes(cover))
+                evidence.objects.push(objectEvidence(cover));
             return reject(name, finding);
         }
     }

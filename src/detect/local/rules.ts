@@ -316,14 +316,16 @@ export function faceCropped(
   return { code: 'InvalidFile.FacePose', message: 'The face is cut off by the edge of the photo.' }
 }
 
-/** No face where the head is: covered (mask, hands, hair) or turned away. */
+/**
+ * No face where the head is: covered (mask, hands, hair) or turned away. `cover` is what
+ * `faceCover` found over the head, named in the message.
+ */
 export function faceNotFound(
   head: Head | undefined,
   limits: Thresholds = THRESHOLDS,
-  objects: readonly DetectedObject[] = [],
+  cover?: DetectedObject,
 ): Finding | undefined {
   if (head === undefined || head.reading.score >= limits.minFaceScore) return undefined
-  const cover = faceCover(head, objects, limits)
   const confidence = `face confidence ${head.reading.score.toFixed(2)}`
   return {
     code: 'InvalidFile.FacePose',
@@ -483,6 +485,11 @@ export const BODY_RULES = [shouldersMissing, facingAway, sideView, bentOver, sit
 /** Keypoint face rules, for observations without a FaceMesh reading. */
 export const FACE_RULES = [faceHidden, faceCovered, headTurned]
 
+const objectEvidence = (o: DetectedObject) => ({
+  label: o.label,
+  score: round(o.score),
+  box: toBox(o.box),
+})
 const toBox = (b: Box): EvidenceBox =>
   [b.left, b.top, b.right, b.bottom].map((v) => Math.round(v * 1000) / 1000) as EvidenceBox
 const round = (v: number, digits = 2) => Math.round(v * 10 ** digits) / 10 ** digits
@@ -522,7 +529,7 @@ export function judge(observation: Observation, limits: Thresholds = THRESHOLDS)
   if (body !== undefined && body.visible('leftHip', 'rightHip'))
     evidence.shoulderRatio = round(shoulderRatio(body))
   const held = heldObjects(observation.objects ?? [], subject, body, limits)
-  evidence.objects = held.map((o) => ({ label: o.label, score: round(o.score), box: toBox(o.box) }))
+  evidence.objects = held.map(objectEvidence)
   if (body !== undefined) {
     for (const rule of BODY_RULES) {
       const finding = rule(body, head)
@@ -539,25 +546,18 @@ export function judge(observation: Observation, limits: Thresholds = THRESHOLDS)
       }
     }
   } else {
+    const cover = head && faceCover(head, observation.objects ?? [], limits)
     const checks: [string, () => Finding | undefined][] = [
       ['faceCropped', () => faceCropped(head, limits)],
       ['handOverFace', () => handOverFace(head, body)],
-      ['faceNotFound', () => faceNotFound(head, limits, observation.objects)],
+      ['faceNotFound', () => faceNotFound(head, limits, cover)],
       ['headPoseOff', () => headPoseOff(head, limits)],
     ]
     for (const [name, check] of checks) {
       const finding = check()
       if (finding === undefined) continue
-      const cover =
-        name === 'faceNotFound' && head
-          ? faceCover(head, observation.objects ?? [], limits)
-          : undefined
-      if (cover !== undefined && !held.includes(cover))
-        evidence.objects.push({
-          label: cover.label,
-          score: round(cover.score),
-          box: toBox(cover.box),
-        })
+      if (name === 'faceNotFound' && cover !== undefined && !held.includes(cover))
+        evidence.objects.push(objectEvidence(cover))
       return reject(name, finding)
     }
   }
