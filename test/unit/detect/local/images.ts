@@ -112,65 +112,51 @@ export function storedFor(upright: Pixels, orientation: number): Pixels {
 /** encode.js takes the compiled module; the published types omit that form. */
 type InitWithModule = (module: WebAssembly.Module) => Promise<unknown>
 
-let jpegEncoderReady: Promise<void> | undefined
+/** Compiles an encoder's WebAssembly from node_modules and initialises it, once per process. */
+function encoderOnce(init: unknown, wasmPath: string): () => Promise<void> {
+  let ready: Promise<void> | undefined
+  return () =>
+    (ready ??= (async () => {
+      const wasm = await readFile(join(ROOT, 'node_modules', wasmPath))
+      await (init as InitWithModule)(await WebAssembly.compile(wasm))
+    })())
+}
+
+/** The encoders' input: RGBA as ImageData. */
+function imageData(pixels: Pixels) {
+  const rgba = toRgba(pixels)
+  return {
+    data: new Uint8ClampedArray(rgba.data),
+    width: rgba.width,
+    height: rgba.height,
+    colorSpace: 'srgb' as const,
+  }
+}
+
+const jpegEncoderReady = encoderOnce(initJpegEncoder, '@jsquash/jpeg/codec/enc/mozjpeg_enc.wasm')
 export async function encodeJpeg(
   pixels: Pixels,
   options: { progressive?: boolean; quality?: number } = {},
 ): Promise<Uint8Array> {
-  jpegEncoderReady ??= (async () => {
-    const wasm = await readFile(join(ROOT, 'node_modules/@jsquash/jpeg/codec/enc/mozjpeg_enc.wasm'))
-    await (initJpegEncoder as unknown as InitWithModule)(await WebAssembly.compile(wasm))
-  })()
-  await jpegEncoderReady
-  const rgba = toRgba(pixels)
+  await jpegEncoderReady()
   return new Uint8Array(
-    await encodeJpegWasm(
-      {
-        data: new Uint8ClampedArray(rgba.data),
-        width: rgba.width,
-        height: rgba.height,
-        colorSpace: 'srgb',
-      },
-      { quality: options.quality ?? 85, progressive: options.progressive ?? false },
-    ),
+    await encodeJpegWasm(imageData(pixels), {
+      quality: options.quality ?? 85,
+      progressive: options.progressive ?? false,
+    }),
   )
 }
 
 export async function encodePng(pixels: Pixels): Promise<Uint8Array> {
   const { init } = await import('@jsquash/png/decode.js')
   await init()
-  const rgba = toRgba(pixels)
-  return new Uint8Array(
-    await encodePngWasm({
-      data: new Uint8ClampedArray(rgba.data),
-      width: rgba.width,
-      height: rgba.height,
-      colorSpace: 'srgb',
-    }),
-  )
+  return new Uint8Array(await encodePngWasm(imageData(pixels)))
 }
 
-let webpEncoderReady: Promise<void> | undefined
+const webpEncoderReady = encoderOnce(initWebpEncoder, '@jsquash/webp/codec/enc/webp_enc_simd.wasm')
 export async function encodeWebp(pixels: Pixels): Promise<Uint8Array> {
-  webpEncoderReady ??= (async () => {
-    const wasm = await readFile(
-      join(ROOT, 'node_modules/@jsquash/webp/codec/enc/webp_enc_simd.wasm'),
-    )
-    await (initWebpEncoder as unknown as InitWithModule)(await WebAssembly.compile(wasm))
-  })()
-  await webpEncoderReady
-  const rgba = toRgba(pixels)
-  return new Uint8Array(
-    await encodeWebpWasm(
-      {
-        data: new Uint8ClampedArray(rgba.data),
-        width: rgba.width,
-        height: rgba.height,
-        colorSpace: 'srgb',
-      },
-      { quality: 85 },
-    ),
-  )
+  await webpEncoderReady()
+  return new Uint8Array(await encodeWebpWasm(imageData(pixels), { quality: 85 }))
 }
 
 const be16 = (n: number) => [(n >> 8) & 255, n & 255]
