@@ -4,7 +4,16 @@ export default defineConfig({
   test: {
     clearMocks: true,
     projects: [
+      // In-process logic and the check with fakes: no model, no codec, no child process.
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      {
+        // The embedded detector's real models, codecs and worker threads.
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          testTimeout: 60_000,
+        },
+      },
       {
         test: {
           name: 'e2e',

@@ -28,7 +28,7 @@ import {
   resize,
   rgbaOf,
   scanBomb,
-} from '../test/unit/detect/local/images.js'
+} from '../test/helpers/images.js'
 
 const { values } = parseArgs({
   options: { corpus: { type: 'string', default: '../shared/corpus' } },

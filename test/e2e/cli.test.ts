@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { copyFile, mkdir, mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:http'
 import { tmpdir } from 'node:os'
@@ -10,6 +11,9 @@ const CLI = join(ROOT, 'dist/cli.js')
 const PHOTOS = join(ROOT, 'test/fixtures/photos')
 const nodeAt = (version: string) =>
   join(ROOT, '.cache/nodes', version, 'node_modules/node/bin/node')
+// `npm run test:nodes` installs these Node versions (325 MB); .ci/run always does, a local
+// `npm test` runs these two tests only where they are installed. In CI a missing one fails.
+const withoutNode = (version: string) => !existsSync(nodeAt(version)) && process.env.CI !== 'true'
 
 const cli = runCli
 
@@ -24,14 +28,14 @@ async function tempDir(): Promise<string> {
 }
 
 describe('aa-check on every Node it meets', () => {
-  it('runs on the oldest Node it claims (22.19.0)', async () => {
+  it.skipIf(withoutNode('22.19.0'))('runs on the oldest Node it claims (22.19.0)', async () => {
     const run = await cli(['check', join(PHOTOS, 'full-body.jpg')], { node: nodeAt('22.19.0') })
     expect(run.stderr).toBe('')
     expect(run.code).toBe(0)
     expect(run.stdout).toMatch(/^PASS {3}.*full-body\.jpg {2}full body$/m)
   })
 
-  it('says in one line that an older Node is too old', async () => {
+  it.skipIf(withoutNode('20.19.0'))('says in one line that an older Node is too old', async () => {
     const run = await cli(['--version'], { node: nodeAt('20.19.0') })
     expect(run.code).toBe(2)
     expect(run.stdout).toBe('')

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { FakeGitHub } from '../fakes/github.js'
 import { listen } from '../fakes/http.js'
-import { encodeJpeg, flatGrey, scanBomb } from '../unit/detect/local/images.js'
+import { encodeJpeg, flatGrey, scanBomb } from '../helpers/images.js'
 import { ROOT, openPull, runAction, runCli } from './harness.js'
 
 const KEY = 'sk-serve-test-key'

@@ -4,7 +4,7 @@ import { LocalDetector } from '../../../../src/detect/local/detector.js'
 import { FatalDetectorError } from '../../../../src/shared/errors.js'
 import type { Logger } from '../../../../src/shared/log.js'
 import type { Detection } from '../../../../src/detect/types.js'
-import { assets, jpegWithComment, photo } from './images.js'
+import { assets, jpegWithComment, photo } from '../../../helpers/images.js'
 
 const EXPECTED: Record<string, Detection> = {
   'full-body.jpg': { status: 'pass', bodystyle: 'full' },

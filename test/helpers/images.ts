@@ -8,9 +8,9 @@ import { crc32 } from 'node:zlib'
 import { init as initJpegEncoder, default as encodeJpegWasm } from '@jsquash/jpeg/encode.js'
 import { default as encodePngWasm } from '@jsquash/png/encode.js'
 import { init as initWebpEncoder, default as encodeWebpWasm } from '@jsquash/webp/encode.js'
-import { locateAssets } from '../../../../src/detect/local/assets.js'
-import { ImageDecoder, type Pixels } from '../../../../src/detect/local/decode.js'
-import { ROOT } from '../../../e2e/harness.js'
+import { locateAssets } from '../../src/detect/local/assets.js'
+import { ImageDecoder, type Pixels } from '../../src/detect/local/decode.js'
+import { ROOT } from '../e2e/harness.js'
 
 export const assets = locateAssets(ROOT)
 

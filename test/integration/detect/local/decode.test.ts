@@ -25,7 +25,7 @@ import {
   storedFor,
   tiffOrientation,
   webpWithOrientation,
-} from './images.js'
+} from '../../../helpers/images.js'
 import { errorMessage } from '../../../../src/shared/errors.js'
 
 const decoder = new ImageDecoder(assets)
