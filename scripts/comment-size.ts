@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto'
 import { parseArgs } from 'node:util'
-import { countResults, toResult, type ImageResult } from '../src/detect/results.js'
+import { countResults, toResult, type ImageResult } from '../src/decide/decide.js'
 import type { Detection } from '../src/detect/types.js'
 import { COMMENT_LIMIT, renderReport } from '../src/report/render.js'
 

@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
-import type { Logger } from '../shared/log.js'
-import { safeLine, safeLines } from '../shared/untrusted.js'
+import type { Logger } from '../core/log.js'
+import { safeLine, safeLines } from '../core/untrusted.js'
 
 /** Where an annotation points: GitHub shows it on the file in the PR's diff. */
 export interface AnnotationProperties {

@@ -1,15 +1,15 @@
 import * as core from '@actions/core'
 import { createDetector, describeDetector } from '../detect/factory.js'
 import { createOctokit } from '../github/octokit.js'
-import { ConfigError, errorMessage } from '../shared/errors.js'
-import { runCheck } from './check.js'
-import { parseTrigger, readEvent } from './event.js'
+import { ConfigError, errorMessage } from '../core/errors.js'
+import { runCheck } from './pipeline.js'
+import { parseTrigger, readEvent } from '../gather/event.js'
 import { getConfig } from './inputs.js'
 import { coreIo } from './io.js'
-import { mergeReport } from './merge.js'
-import { publish } from './publish.js'
-import { saveRunFiles } from './run-files.js'
-import { shardDetectorConfig } from './shard.js'
+import { mergeReport } from '../report/merge.js'
+import { publish } from '../publish/publish.js'
+import { saveRunFiles } from '../publish/run-files.js'
+import { shardDetectorConfig } from '../config/config.js'
 
 /** The action's entry: builds the clients, runs the check, and is the one place that fails the step. */
 export async function run(): Promise<void> {

@@ -1,8 +1,8 @@
 import { createDetector } from '../detect/factory.js'
-import type { ImageResult } from '../detect/results.js'
+import type { ImageResult } from '../decide/decide.js'
 import { detectAll, type ImageToDetect, type VerdictStore } from '../detect/run.js'
-import type { Logger } from '../shared/log.js'
-import { safeLine } from '../shared/untrusted.js'
+import type { Logger } from '../core/log.js'
+import { safeLine } from '../core/untrusted.js'
 import type { CliIo } from './io.js'
 import type { CliSettings } from './options.js'
 

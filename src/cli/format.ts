@@ -1,8 +1,8 @@
 import { writeFile } from 'node:fs/promises'
-import { countResults, decideVerdict, type ImageResult } from '../detect/results.js'
+import { countResults, decideVerdict, type ImageResult } from '../decide/decide.js'
 import type { Config } from '../config/config.js'
 import { renderReport } from '../report/render.js'
-import { safeText } from '../shared/untrusted.js'
+import { safeText } from '../core/untrusted.js'
 import { UsageError, type CliIo } from './io.js'
 
 export type ReportFormat = 'markdown' | 'json'

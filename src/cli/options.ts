@@ -1,7 +1,7 @@
 import { parseDetectorConfig, inputReaders, type DetectorConfig } from '../config/config.js'
-import type { RequiredBodystyle } from '../detect/types.js'
-import { ConfigError } from '../shared/errors.js'
+import { ConfigError } from '../core/errors.js'
 import { UsageError } from './io.js'
+import type { RequiredBodystyle } from '../core/types.js'
 
 /** The options `check` and `audit` share with the action's inputs (same names, same checks). */
 export const DETECTION_OPTIONS = {

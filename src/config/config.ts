@@ -1,8 +1,9 @@
 import { resolve } from 'node:path'
-import { parseShard, type Shard } from '../action/shard.js'
-import type { RequiredBodystyle } from '../detect/types.js'
-import { ConfigError } from '../shared/errors.js'
-import { safeText } from '../shared/untrusted.js'
+import { describeShard, parseShard, type Shard } from '../core/shard.js'
+import type { Logger } from '../core/log.js'
+import { ConfigError } from '../core/errors.js'
+import { safeText } from '../core/untrusted.js'
+import type { RequiredBodystyle } from '../core/types.js'
 
 /**
  * The inputs' defaults exactly as action.yml declares them ('' = no default): the one table that
@@ -345,4 +346,21 @@ export function splitPatterns(value: string): string[] {
   }
   patterns.push(current)
   return patterns.map((p) => p.trim()).filter((p) => p !== '' && !p.startsWith('#'))
+}
+
+/**
+ * `rate-limit` is the account's limit, and the shards run at once against the same account: each
+ * takes its share.
+ */
+export function shardDetectorConfig(
+  detector: DetectorConfig,
+  shard: Shard,
+  log: Logger,
+): DetectorConfig {
+  if (shard.count === 1 || detector.backend !== 'dashscope') return detector
+  const rateLimit = detector.rateLimit / shard.count
+  log.info(
+    `shard ${describeShard(shard)}: using rate-limit ${detector.rateLimit}/${shard.count} = ${Number(rateLimit.toFixed(3))} requests/s — the shards share one account.`,
+  )
+  return { ...detector, rateLimit }
 }

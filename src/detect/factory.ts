@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici'
 import type { DetectorConfig } from '../config/config.js'
-import type { Logger } from '../shared/log.js'
+import type { Logger } from '../core/log.js'
 import { DashScopeDetector } from './dashscope/client.js'
 import { LocalDetector } from './local/detector.js'
 import type { Detector } from './types.js'

@@ -1,4 +1,4 @@
-import { errorMessage } from '../shared/errors.js'
+import { errorMessage } from '../core/errors.js'
 import type { Detection, DetectionJob } from './types.js'
 
 /** The job's image bytes, or the error verdict for an image that could not be read. */

@@ -1,6 +1,7 @@
-import { FatalDetectorError, errorMessage } from '../shared/errors.js'
-import { applyBodystyleRule, toResult, type ImageResult } from './results.js'
-import type { Detection, DetectionJob, Detector, RequiredBodystyle } from './types.js'
+import { FatalDetectorError, errorMessage } from '../core/errors.js'
+import { applyBodystyleRule, toResult, type ImageResult } from '../decide/decide.js'
+import type { Detection, DetectionJob, Detector } from './types.js'
+import type { RequiredBodystyle } from '../core/types.js'
 
 /** One image to detect: the job, plus the path and URL its result is listed under. */
 export interface ImageToDetect extends Omit<DetectionJob, 'sha'> {

@@ -1,7 +1,6 @@
-/** Full body = head to toe; half body = waist up. */
-export type Bodystyle = 'full' | 'half'
-/** What a repository requires of passing photos (`require-bodystyle`). */
-export type RequiredBodystyle = 'any' | Bodystyle
+import type { Bodystyle } from '../core/types.js'
+
+export type { Bodystyle }
 
 /** The service's rejection codes (HTTP 400 or `check_pass:false`), plus the local detector's size code. */
 export const REJECTION_CODES = [

@@ -1,5 +1,5 @@
-import { errorMessage, httpStatusOf } from '../shared/errors.js'
-import { safeText } from '../shared/untrusted.js'
+import { errorMessage, httpStatusOf } from '../core/errors.js'
+import { safeText } from '../core/untrusted.js'
 
 interface ResponseHeaders {
   'x-ratelimit-remaining'?: string

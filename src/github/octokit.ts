@@ -4,7 +4,7 @@ import { restEndpointMethods } from '@octokit/plugin-rest-endpoint-methods'
 import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
 import { EnvHttpProxyAgent, fetch } from 'undici'
-import type { Logger } from '../shared/log.js'
+import type { Logger } from '../core/log.js'
 
 /**
  * What `@actions/github` builds, plus retry and throttling. Built here from the Octokit packages

@@ -1,4 +1,4 @@
-import { encodePath, encodeSegment } from '../github/resolve.js'
+import { encodePath, encodeSegment } from '../resolve/url.js'
 
 /** Where the report's links point: the GitHub server, the files' repository, the workflow run. */
 export interface ReportLinks {

@@ -1,6 +1,6 @@
 import { sanitizeCommentKey } from '../config/config.js'
-import type { ImageResult, Counts } from '../detect/results.js'
-import { safeText } from '../shared/untrusted.js'
+import type { ImageResult, Counts } from '../decide/decide.js'
+import { safeText } from '../core/untrusted.js'
 import { explain } from './explain.js'
 import { commitUrl, fileUrls, type ReportLinks } from './links.js'
 

@@ -1,7 +1,7 @@
 import type { LookupAddress, LookupAllOptions } from 'node:dns'
 import { lookup as dnsLookup } from 'node:dns/promises'
 import { Agent, request, type Dispatcher } from 'undici'
-import { BodyTooLargeError, readCappedBody } from '../shared/http-body.js'
+import { BodyTooLargeError, readCappedBody } from '../core/http-body.js'
 import { isSpecialAddress, specialBlockOf } from './special-addresses.js'
 
 /** An IP address in an IANA special-purpose block: loopback, private, link-local (cloud metadata)… */

@@ -2,11 +2,11 @@ import { randomUUID, timingSafeEqual } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import PQueue from 'p-queue'
 import { Response } from 'undici'
-import { errorMessage } from '../shared/errors.js'
+import { errorMessage } from '../core/errors.js'
 import type { Detection } from '../detect/types.js'
 import { FetchRefused, SafeFetcher } from './safe-fetch.js'
 import { TemporaryStorage, UPLOAD_HOST_PATH, UPLOADS_PATH } from './uploads.js'
-import { BodyTooLargeError } from '../shared/http-body.js'
+import { BodyTooLargeError } from '../core/http-body.js'
 
 export const DETECT_PATH = '/api/v1/services/aigc/image2video/aa-detect'
 const MAX_BODY_BYTES = 64 * 1024

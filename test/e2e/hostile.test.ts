@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { gitBlobSha } from '../../src/github/image-source.js'
-import { encodeRecord, identityHash } from '../../src/report/record.js'
+import { gitBlobSha } from '../../src/resolve/image-bytes.js'
+import { encodeRecord, identityHash } from '../../src/record/comment-record.js'
 import { COMMENT_MARKER } from '../../src/report/render.js'
 import { failCheck, pass, apiError } from '../fakes/dashscope.js'
 import { runAction } from './harness.js'

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto'
 import { afterEach, beforeEach } from 'vitest'
-import type { PullRequestInfo, Trigger } from '../../src/action/event.js'
 import { parseConfig, type Config } from '../../src/config/config.js'
 import { createOctokit } from '../../src/github/octokit.js'
-import type { Octokit } from '../../src/github/repo.js'
-import { silentLogger, type Logger } from '../../src/shared/log.js'
+import type { Octokit } from '../../src/github/api.js'
+import { silentLogger, type Logger } from '../../src/core/log.js'
 import type { FileSpec } from '../fakes/git.js'
 import { FakeGitHub } from '../fakes/github.js'
+import type { PullRequestInfo, Trigger } from '../../src/core/types.js'
 
 export const TOKEN = 'ghs_unit0123456789'
 export const REPO = { owner: 'acme', repo: 'photos' }

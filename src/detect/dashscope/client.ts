@@ -1,11 +1,11 @@
 import PQueue from 'p-queue'
 import type { DashScopeDetectorConfig } from '../../config/config.js'
 import { request, type Dispatcher, type FormData } from 'undici'
-import type { DetectorAuthError } from '../../shared/errors.js'
-import { errorMessage } from '../../shared/errors.js'
-import type { Logger } from '../../shared/log.js'
-import { safeText } from '../../shared/untrusted.js'
-import { readCappedBody } from '../../shared/http-body.js'
+import type { DetectorAuthError } from '../../core/errors.js'
+import { errorMessage } from '../../core/errors.js'
+import type { Logger } from '../../core/log.js'
+import { safeText } from '../../core/untrusted.js'
+import { readCappedBody } from '../../core/http-body.js'
 import { backoffDelay, parseRetryAfter, sleep } from './backoff.js'
 import {
   describeFailure,

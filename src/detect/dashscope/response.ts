@@ -1,5 +1,5 @@
-import { DetectorAuthError } from '../../shared/errors.js'
-import { asObject, asString, parseJsonObject, type JsonObject } from '../../shared/json.js'
+import { DetectorAuthError } from '../../core/errors.js'
+import { asObject, asString, parseJsonObject, type JsonObject } from '../../core/json.js'
 import type { Detection } from '../types.js'
 
 /** What one HTTP exchange means: a verdict, something worth trying again, or the end of the run. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { FormData } from 'undici'
 import { readJobBytes } from '../read-bytes.js'
-import { asObject, asString, parseJsonObject, type JsonObject } from '../../shared/json.js'
+import { asObject, asString, parseJsonObject, type JsonObject } from '../../core/json.js'
 import {
   describeFailure,
   isRetryableStatus,

@@ -9,7 +9,7 @@ import { decodeJpeg } from './jpeg.js'
 import { exifOrientation, orient } from './orientation.js'
 import type { ImageFormat } from './precheck.js'
 import { LIMITS } from './thresholds.js'
-import { errorMessage } from '../../shared/errors.js'
+import { errorMessage } from '../../core/errors.js'
 
 /** Decoded pixels: `channels` bytes per pixel, row-major. */
 export interface Pixels {

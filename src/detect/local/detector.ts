@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { availableParallelism } from 'node:os'
 import PQueue from 'p-queue'
-import { silentLogger, type Logger } from '../../shared/log.js'
+import { silentLogger, type Logger } from '../../core/log.js'
 import { readJobBytes } from '../read-bytes.js'
 import type { Detection, DetectionJob, Detector, DetectorStats } from '../types.js'
 import { locateAssets, type AssetPaths } from './assets.js'

@@ -1,6 +1,6 @@
 import type { Detection } from '../types.js'
 import type { AssetPaths } from './assets.js'
-import { errorMessage } from '../../shared/errors.js'
+import { errorMessage } from '../../core/errors.js'
 import { ImageDecoder, UndecodableError } from './decode.js'
 import { loadModels, observe, observeInput, type Models, type ObserveInput } from './observe.js'
 import type { ImageFormat } from './precheck.js'

@@ -3,7 +3,7 @@
  * a time. The pool stops and replaces it when it crashes or overruns its budget.
  */
 import { parentPort, workerData } from 'node:worker_threads'
-import { errorMessage } from '../../shared/errors.js'
+import { errorMessage } from '../../core/errors.js'
 import { Engine } from './engine.js'
 import {
   TEST_HOOK_PREFIX,

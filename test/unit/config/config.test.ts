@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ConfigError } from '../../../src/shared/errors.js'
+import { ConfigError } from '../../../src/core/errors.js'
 import {
   DEFAULT_BASE_URL,
   DEFAULT_ENDPOINT,

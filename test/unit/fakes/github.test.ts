@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { readBlob, readFileAt } from '../../../src/github/repo.js'
+import { readBlob, readFileAt } from '../../../src/github/api.js'
 import { blobSha } from '../../fakes/git.js'
 import { REPO, useFakeGitHub } from '../../helpers/github.js'
 

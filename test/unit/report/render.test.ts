@@ -12,7 +12,7 @@ import {
 } from '../../../src/report/render.js'
 import { sanitizeCommentKey } from '../../../src/config/config.js'
 import { reportLinks, serverUrl } from '../../../src/report/links.js'
-import { countResults, toResult, type ImageResult } from '../../../src/detect/results.js'
+import { countResults, toResult, type ImageResult } from '../../../src/decide/decide.js'
 
 const HEAD = '0123456789abcdef0123456789abcdef01234567'
 const BLOB = 'b10bb10bb10bb10bb10bb10bb10bb10bb10bb10b'

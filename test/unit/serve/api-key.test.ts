@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { resolveServeKey } from '../../../src/cli/serve.js'
+import { resolveServeKey } from '../../../src/cli/commands/serve.js'
 import { UsageError } from '../../../src/cli/io.js'
 
 const files: Record<string, string> = {

@@ -26,7 +26,7 @@ import {
   tiffOrientation,
   webpWithOrientation,
 } from '../../../helpers/images.js'
-import { errorMessage } from '../../../../src/shared/errors.js'
+import { errorMessage } from '../../../../src/core/errors.js'
 
 const decoder = new ImageDecoder(assets)
 const detector = new LocalDetector(2, assets)

@@ -1,8 +1,8 @@
 import { availableParallelism } from 'node:os'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { LocalDetector } from '../../../../src/detect/local/detector.js'
-import { FatalDetectorError } from '../../../../src/shared/errors.js'
-import type { Logger } from '../../../../src/shared/log.js'
+import { FatalDetectorError } from '../../../../src/core/errors.js'
+import type { Logger } from '../../../../src/core/log.js'
 import type { Detection } from '../../../../src/detect/types.js'
 import { assets, jpegWithComment, photo } from '../../../helpers/images.js'
 

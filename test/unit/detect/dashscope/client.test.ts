@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { DetectorAuthError } from '../../../../src/shared/errors.js'
+import { DetectorAuthError } from '../../../../src/core/errors.js'
 import {
   API_KEY,
   DETECT_PATH,

@@ -4,7 +4,7 @@ import {
   interpretDetectAnswer,
   type HttpAnswer,
 } from '../../../../src/detect/dashscope/response.js'
-import { DetectorAuthError } from '../../../../src/shared/errors.js'
+import { DetectorAuthError } from '../../../../src/core/errors.js'
 
 const json = (status: number, body: unknown, extra: Partial<HttpAnswer> = {}): HttpAnswer => ({
   status,

@@ -1,0 +1,46 @@
+import { parseArgs } from 'node:util'
+import { createPathFilter } from '../../gather/paths.js'
+import { detectTargets } from '../detect.js'
+import { UsageError, type CliIo } from '../io.js'
+import { DETECTION_OPTIONS, cliSettings } from '../options.js'
+import type { ImageResult } from '../../decide/decide.js'
+import { countsLine, evidenceLines, exitStatus, reportSkipped, resultLine } from '../terminal.js'
+import { expandTargets, isUrl } from '../../gather/local-files.js'
+
+/** `aa-check check PATH_OR_URL...`: a line per image as it finishes, or one JSON array (--json). */
+export async function check(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      ...DETECTION_OPTIONS,
+      json: { type: 'boolean', default: false },
+      explain: { type: 'boolean', default: false },
+    },
+  })
+  if (positionals.length === 0) {
+    throw new UsageError('Name at least one image, directory or URL.', 'check')
+  }
+  const needsUpload = positionals.some((operand) => !isUrl(operand))
+  const settings = cliSettings(values, io.env, needsUpload)
+  const { images, skipped } = await expandTargets(
+    positionals,
+    settings.timeoutMs,
+    createPathFilter(settings.include, settings.exclude),
+  )
+  reportSkipped(skipped, io)
+  if (images.length === 0) {
+    throw new UsageError(`No images found in ${positionals.join(', ')}.`, 'check')
+  }
+  const stream = values.json
+    ? undefined
+    : (result: ImageResult) => {
+        const lines = [resultLine(result, io.paint)]
+        if (values.explain) lines.push(...evidenceLines(result).map((l) => io.paint('dim', l)))
+        io.stdout(`${lines.join('\n')}\n`)
+      }
+  const results = await detectTargets(images, settings, io, stream, undefined, values.explain)
+  if (values.json) io.stdout(`${JSON.stringify(results, null, 2)}\n`)
+  else io.stdout(`\n${io.paint('bold', countsLine(results))}\n`)
+  return exitStatus(results)
+}

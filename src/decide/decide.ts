@@ -1,0 +1,127 @@
+import type { AcceptEntry, Config } from '../config/config.js'
+import type { Bodystyle, Detection, DetectionStatus, Evidence } from '../detect/types.js'
+import type { RequiredBodystyle } from '../core/types.js'
+
+/** A detection's status, or `accepted`: rejected, but the team accepted this exact content. */
+export type ResultStatus = DetectionStatus | 'accepted'
+
+/** One checked path, exactly as the `results` output lists it. */
+export interface ImageResult {
+  path: string
+  url: string
+  status: ResultStatus
+  bodystyle: Bodystyle | null
+  code: string | null
+  message: string | null
+  requestId: string | null
+  /** Git blob sha of the content, when known: what `accept` names. */
+  sha: string | null
+  /** What the local detector measured and the rule that decided (only when asked for). */
+  evidence?: Evidence
+}
+
+export interface Counts {
+  checked: number
+  passed: number
+  rejected: number
+  errors: number
+  accepted: number
+}
+
+/** A pass whose body style is not the one the repository requires is a rejection. */
+export function applyBodystyleRule(detection: Detection, required: RequiredBodystyle): Detection {
+  if (detection.status !== 'pass' || required === 'any' || detection.bodystyle === required) {
+    return detection
+  }
+  return {
+    ...detection,
+    status: 'reject',
+    code: 'BodyStyleMismatch',
+    message: `The photo is ${detection.bodystyle ?? 'of unknown'} body; this repository requires ${required} body (require-bodystyle).`,
+  }
+}
+
+export function toResult(
+  path: string,
+  url: string,
+  detection: Detection,
+  sha: string | null = null,
+): ImageResult {
+  return {
+    path,
+    url,
+    status: detection.status,
+    bodystyle: detection.bodystyle ?? null,
+    code: detection.code ?? null,
+    message: detection.message ?? null,
+    requestId: detection.requestId ?? null,
+    sha,
+  }
+}
+
+/**
+ * A rejection of content the team reviewed and listed in `accept` becomes `accepted`: the same blob
+ * sha (and path, when the entry names one). Changed content has another sha, so it is rejected
+ * again.
+ */
+export function applyAccepted(
+  results: readonly ImageResult[],
+  accept: readonly AcceptEntry[],
+): ImageResult[] {
+  return results.map((result) => {
+    const sha = result.sha?.toLowerCase()
+    const listed =
+      result.status === 'reject' &&
+      sha !== undefined &&
+      accept.some((entry) => entry.sha === sha && (entry.path ?? result.path) === result.path)
+    return listed ? { ...result, status: 'accepted' } : result
+  })
+}
+
+export function countResults(results: readonly ImageResult[]): Counts {
+  const count = (status: ResultStatus) => results.filter((r) => r.status === status).length
+  return {
+    checked: results.length,
+    passed: count('pass'),
+    rejected: count('reject'),
+    errors: count('error'),
+    accepted: count('accepted'),
+  }
+}
+
+export interface Verdict {
+  failed: boolean
+  /** The failure message (names the counts), or the success line. */
+  summary: string
+  /** Said as a warning when errors do not fail the check. */
+  warning?: string
+}
+
+/** Whether the check fails, from the counts and the two policies. Pure. */
+export function decideVerdict(
+  counts: Omit<Counts, 'accepted'> & Partial<Pick<Counts, 'accepted'>>,
+  policy: Pick<Config, 'failOnReject' | 'onApiError'>,
+): Verdict {
+  const { checked, passed, rejected, errors } = counts
+  const accepted = counts.accepted ?? 0
+  if (checked === 0) return { failed: false, summary: 'No images to check.' }
+  const parts = [`${rejected} of ${checked} image${checked === 1 ? '' : 's'} rejected`]
+  if (errors > 0) parts.push(`${errors} could not be checked`)
+  const also = accepted > 0 ? `, ${accepted} accepted` : ''
+  const described = `${parts.join(', ')} (${passed} passed${also}).`
+  const failsOnReject = rejected > 0 && policy.failOnReject
+  const failsOnError = errors > 0 && policy.onApiError === 'fail'
+  const verdict: Verdict = {
+    failed: failsOnReject || failsOnError,
+    summary:
+      rejected === 0 && errors === 0
+        ? accepted === 0
+          ? `All ${checked} images passed.`
+          : `${passed} of ${checked} images passed, ${accepted} accepted (accept input).`
+        : described,
+  }
+  if (errors > 0 && policy.onApiError === 'warn') {
+    verdict.warning = `${errors} image${errors === 1 ? '' : 's'} could not be checked (on-api-error: warn).`
+  }
+  return verdict
+}

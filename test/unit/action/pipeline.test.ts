@@ -1,0 +1,229 @@
+import { describe, expect, it } from 'vitest'
+import { runCheck, type CheckReport } from '../../../src/action/pipeline.js'
+import { publish } from '../../../src/publish/publish.js'
+import { COMMENT_MARKER } from '../../../src/report/render.js'
+import { GatherError } from '../../../src/core/errors.js'
+import { StubDetector, passFull, reject } from '../../helpers/detector.js'
+import {
+  actionConfig,
+  dispatchTrigger,
+  fakeOctokit,
+  openPull,
+  pushToPull,
+  pushTrigger,
+  useFakeGitHub,
+} from '../../helpers/github.js'
+import { RecordingIo } from '../../helpers/io.js'
+import type { Trigger } from '../../../src/core/types.js'
+
+const fake = useFakeGitHub()
+const RECORD_MARKER = '<!-- animate-anyone-check:record '
+const twoPeople = reject('InvalidFile.Content', 'Multiple persons detected in the image')
+
+/**
+ * One action run in-process: the check, then the publisher, both through a recording io and an
+ * Octokit of its own (each run of the action is a process of its own).
+ */
+async function runAndPublish(
+  trigger: Trigger,
+  detector: StubDetector,
+  inputs: Record<string, string> = {},
+): Promise<{ report: CheckReport; io: RecordingIo }> {
+  const config = actionConfig(inputs)
+  const io = new RecordingIo()
+  const octokit = fakeOctokit(fake.github)
+  const report = await runCheck({
+    config,
+    trigger,
+    octokit,
+    detector,
+    detectorName: 'the stub detector',
+    io,
+  })
+  await publish(report, { config, octokit, io })
+  return { report, io }
+}
+
+const commentsOn = (number: number) => fake.github.comments.get(number) ?? []
+
+describe('runCheck + publish on a pull request', () => {
+  it('reports a pass and a reject: outputs, one error annotation, the summary and a new comment', async () => {
+    const { trigger } = openPull(fake.github, {
+      'people/alice.jpg': 'alice',
+      'people/bob.png': 'bob',
+      'notes.txt': 'not an image',
+    })
+    const detector = new StubDetector({ 'people/alice.jpg': passFull, 'people/bob.png': twoPeople })
+    const { report, io } = await runAndPublish(trigger, detector)
+
+    expect(detector.paths.sort()).toEqual(['people/alice.jpg', 'people/bob.png'])
+    expect(report.verdict.failed).toBe(true)
+    expect(report.scope).toBe('the 3 files changed by #7')
+    expect(io.groups).toEqual(['Finding images', 'Detecting'])
+    expect(io.outputObject()).toMatchObject({
+      checked: '2',
+      passed: '1',
+      rejected: '1',
+      errors: '0',
+    })
+    const results = JSON.parse(io.outputs.get('results') ?? '[]') as { path: string }[]
+    expect(results.map((r) => r.path)).toEqual(['people/alice.jpg', 'people/bob.png'])
+    expect(io.annotations('error')).toEqual([
+      {
+        level: 'error',
+        message: 'InvalidFile.Content: Multiple persons detected in the image',
+        properties: { title: 'Rejected by the AnimateAnyone check', file: 'people/bob.png' },
+      },
+    ])
+    expect(io.annotations('warning')).toEqual([])
+    expect(io.summary).toContain('AnimateAnyone image check: 1 rejected, 1 passed')
+    expect(io.summary).toContain('Checked the 3 files changed by #\u20607 with the stub detector')
+
+    const comments = commentsOn(7)
+    expect(comments).toHaveLength(1)
+    expect(comments[0]?.body).toContain(COMMENT_MARKER)
+    expect(comments[0]?.body).toContain(RECORD_MARKER)
+    expect(io.messages('info')).toContain(`Comment ${comments[0]?.id ?? 0} on #7: created.`)
+  })
+
+  it('reuses the recorded verdicts on the next run and edits the same comment', async () => {
+    const { trigger } = openPull(fake.github, { 'a.jpg': 'a', 'b.jpg': 'b' })
+    const first = new StubDetector({ 'a.jpg': passFull, 'b.jpg': twoPeople })
+    await runAndPublish(trigger, first)
+    expect(first.jobs).toHaveLength(2)
+    const [comment] = commentsOn(7)
+    const firstBody = comment?.body ?? ''
+
+    const second = new StubDetector({})
+    const { report, io } = await runAndPublish(trigger, second)
+    expect(second.jobs).toHaveLength(0)
+    expect(report.reused).toBe(2)
+    expect(io.outputObject()).toMatchObject({ checked: '2', passed: '1', rejected: '1' })
+    expect(commentsOn(7)).toHaveLength(1)
+    expect(commentsOn(7)[0]?.id).toBe(comment?.id)
+    expect(commentsOn(7)[0]?.body).not.toBe(firstBody)
+    expect(commentsOn(7)[0]?.body).toContain('2 verdicts reused from earlier runs')
+    expect(fake.github.count('POST', /\/comments$/)).toBe(1)
+    expect(fake.github.count('PATCH', /\/issues\/comments\/\d+$/)).toBe(1)
+    expect(io.messages('info')).toContain(`Comment ${comment?.id ?? 0} on #7: updated.`)
+  })
+
+  it('detects only the changed content after a push to the PR', async () => {
+    const pull = openPull(fake.github, { 'a.jpg': 'a', 'b.jpg': 'b' })
+    await runAndPublish(pull.trigger, new StubDetector({ 'a.jpg': passFull, 'b.jpg': passFull }))
+    const next = pushToPull(fake.github, pull, { 'b.jpg': 'b, retouched' })
+    const detector = new StubDetector({ 'b.jpg': passFull })
+    const { report } = await runAndPublish(next.trigger, detector)
+    expect(detector.paths).toEqual(['b.jpg'])
+    expect(report.reused).toBe(1)
+    expect(commentsOn(7)).toHaveLength(1)
+  })
+
+  it('checks every image again when the record came from another detector', async () => {
+    const { trigger } = openPull(fake.github, { 'a.jpg': 'a' })
+    await runAndPublish(trigger, new StubDetector({ 'a.jpg': passFull }, 'stub A'))
+    const other = new StubDetector({ 'a.jpg': passFull }, 'stub B')
+    const { io } = await runAndPublish(trigger, other)
+    expect(other.jobs).toHaveLength(1)
+    expect(io.messages('info')).toContain(
+      'The previous verdicts came from another backend, endpoint, model or pull request: checking every image again.',
+    )
+  })
+
+  it('throws a GatherError above max-images before any detection', async () => {
+    const { trigger } = openPull(fake.github, { 'a.jpg': 'a', 'b.jpg': 'b', 'c.jpg': 'c' })
+    const detector = new StubDetector({})
+    const run = runAndPublish(trigger, detector, { 'max-images': '2' })
+    await expect(run).rejects.toThrow(GatherError)
+    await expect(run).rejects.toThrow(
+      'Found 3 images to check, more than max-images (2). Raise the "max-images" input',
+    )
+    expect(detector.jobs).toHaveLength(0)
+    expect(fake.github.count('GET', /\/comments$/)).toBe(0)
+    expect(commentsOn(7)).toHaveLength(0)
+  })
+
+  it('posts no comment with comment: never, but still sets the outputs and the summary', async () => {
+    const { trigger } = openPull(fake.github, { 'a.jpg': 'a' })
+    const { io } = await runAndPublish(trigger, new StubDetector({ 'a.jpg': twoPeople }), {
+      comment: 'never',
+    })
+    expect(commentsOn(7)).toHaveLength(0)
+    expect(fake.github.count('POST', /\/comments$/)).toBe(0)
+    expect(io.outputObject()).toMatchObject({ checked: '1', rejected: '1' })
+    expect(io.summary).toContain('1 rejected')
+  })
+
+  it('posts nothing with comment: on-failure when everything passes', async () => {
+    const { trigger } = openPull(fake.github, { 'a.jpg': 'a' })
+    const { report } = await runAndPublish(trigger, new StubDetector({ 'a.jpg': passFull }), {
+      comment: 'on-failure',
+    })
+    expect(report.verdict.failed).toBe(false)
+    expect(commentsOn(7)).toHaveLength(0)
+  })
+
+  it('warns and does not throw when the token may not comment (403)', async () => {
+    const { trigger } = openPull(fake.github, { 'a.jpg': 'a' })
+    fake.github.commentWriteStatus = 403
+    const { io } = await runAndPublish(trigger, new StubDetector({ 'a.jpg': twoPeople }))
+    expect(commentsOn(7)).toHaveLength(0)
+    expect(io.messages('warning')).toEqual([
+      expect.stringMatching(
+        /^Could not comment on #7: the token may not write here: HTTP 403 .*\(pull requests from forks get a read-only token; see "Permissions" in the README\)\. The full report is in the job summary\.$/,
+      ),
+    ])
+    expect(io.outputObject()).toMatchObject({ rejected: '1' })
+  })
+
+  it('says there is nothing to check, and comments nothing, for a PR without images', async () => {
+    const { trigger } = openPull(fake.github, { 'notes.txt': 'text' })
+    const detector = new StubDetector({})
+    const { report, io } = await runAndPublish(trigger, detector)
+    expect(report.counts.checked).toBe(0)
+    expect(detector.jobs).toHaveLength(0)
+    expect(io.messages('notice')).toEqual(['No images to check in the 1 files changed by #7.'])
+    expect(commentsOn(7)).toHaveLength(0)
+  })
+})
+
+describe('runCheck + publish on other events', () => {
+  it('checks what a push changed and comments nowhere', async () => {
+    const before = fake.github.git.commit({ 'old.jpg': 'old', 'keep.jpg': 'keep' })
+    const after = fake.github.git.amend(before, {
+      'new.jpg': 'new',
+      'old.jpg': 'old v2',
+      'gone.jpg': null,
+    })
+    const detector = new StubDetector({ 'new.jpg': passFull, 'old.jpg': passFull })
+    const { report, io } = await runAndPublish(pushTrigger(before, after), detector)
+    expect(report.results.map((r) => r.path)).toEqual(['new.jpg', 'old.jpg'])
+    expect(report.pullRequest).toBeUndefined()
+    expect(report.scope).toBe(
+      `the files changed from ${before.slice(0, 7)} to ${after.slice(0, 7)}`,
+    )
+    expect(report.verdict).toEqual({ failed: false, summary: 'All 2 images passed.' })
+    expect(fake.github.count('GET', /\/comments$/)).toBe(0)
+    expect(fake.github.count('POST', /\/comments$/)).toBe(0)
+    expect(io.summary).toContain('all 2 images passed')
+  })
+
+  it('audits every image at the commit on workflow_dispatch', async () => {
+    const sha = fake.github.git.commit({
+      'README.md': 'x',
+      'a.jpg': 'a',
+      'deep/er/b.webp': 'b',
+      'c.gif': 'not included',
+    })
+    const detector = new StubDetector({ 'a.jpg': passFull, 'deep/er/b.webp': twoPeople })
+    const { report, io } = await runAndPublish(dispatchTrigger(sha), detector)
+    expect(report.scope).toBe(`every image at ${sha.slice(0, 7)}`)
+    expect(report.results.map((r) => [r.path, r.status])).toEqual([
+      ['a.jpg', 'pass'],
+      ['deep/er/b.webp', 'reject'],
+    ])
+    expect(report.pullRequest).toBeUndefined()
+    expect(io.annotations('error').map((e) => e.properties?.file)).toEqual(['deep/er/b.webp'])
+    expect(fake.github.count('POST', /\/comments$/)).toBe(0)
+  })
+})
