@@ -1,6 +1,54 @@
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
+/**
+ * The stages of src/ in the order data flows through them. A stage imports only the stages before
+ * it; the adapters on top (action, cli, serve) import any stage, and never each other (the CLI
+ * starts serve). `npm run lint` fails an import that runs the wrong way.
+ */
+const STAGES = [
+  'core',
+  'config',
+  'github',
+  'gather',
+  'resolve',
+  'detect',
+  'decide',
+  'record',
+  'report',
+  'publish',
+]
+const ADAPTERS = { action: [], cli: ['serve'], serve: [] }
+const forbidden = (folders) =>
+  folders.map((folder) => ({
+    group: [`**/${folder}/*`, `**/${folder}/**`],
+    message: `src/ imports run one way: this stage comes before ${folder}/ (see STAGES in eslint.config.mjs).`,
+  }))
+const importZones = [
+  ...STAGES.map((stage, rank) => ({
+    files: [`src/${stage}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: forbidden([...STAGES.slice(rank + 1), ...Object.keys(ADAPTERS)]) },
+      ],
+    },
+  })),
+  ...Object.entries(ADAPTERS).map(([adapter, allowed]) => ({
+    files: [`src/${adapter}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: forbidden(
+            Object.keys(ADAPTERS).filter((other) => other !== adapter && !allowed.includes(other)),
+          ),
+        },
+      ],
+    },
+  })),
+]
+
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/'] },
   js.configs.recommended,
@@ -22,6 +70,7 @@ export default tseslint.config(
       ],
     },
   },
+  ...importZones,
   {
     files: ['scripts/**', 'test/**'],
     rules: {

@@ -22,10 +22,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { decodeRecordFile, encodeRecordFile } from '../src/record/record-file.js'
-import type { VerdictRecord } from '../src/record/comment-record.js'
 import { FakeDashScope, type Reply } from '../test/fakes/dashscope.js'
 import { FakeGitHub } from '../test/fakes/github.js'
 import { runAction, type ActionRun } from '../test/e2e/harness.js'
+import { type VerdictRecord } from '../src/record/verdicts.js'
 
 const { values } = parseArgs({
   options: {
@@ -215,7 +215,7 @@ try {
   console.log(
     `\nrecord file, 100,000 entries: ${(bytes / 1024 / 1024).toFixed(2)} MiB, encode ${writeMs.toFixed(0)} ms, decode+validate ${readMs.toFixed(0)} ms (this run's file: ${((await stat(record)).size / 1024).toFixed(0)} KiB)`,
   )
-  check('record' in parsed && parsed.record.verdicts.size === 100_000, 'record file round trip')
+  check(parsed.ok && parsed.value.verdicts.size === 100_000, 'record file round trip')
 } finally {
   await github.close()
   await dashscope.close()

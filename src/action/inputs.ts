@@ -6,5 +6,6 @@ export function getConfig(): Config {
   const config = parseConfig((name) => core.getInput(name), process.env)
   if (config.detector.backend === 'dashscope') core.setSecret(config.detector.apiKey)
   if (config.githubToken !== '') core.setSecret(config.githubToken)
+  if (config.recordKey !== '') core.setSecret(config.recordKey)
   return config
 }

@@ -1,7 +1,8 @@
 import { writeFile } from 'node:fs/promises'
 import { countResults, decideVerdict, type ImageResult } from '../decide/decide.js'
 import type { Config } from '../config/config.js'
-import { renderReport } from '../report/render.js'
+import { renderReport, reportContext } from '../report/render.js'
+import type { RunReport } from '../report/run-report.js'
 import { safeText } from '../core/untrusted.js'
 import { UsageError, type CliIo } from './io.js'
 
@@ -12,37 +13,19 @@ export function reportFormat(value: string | undefined): ReportFormat {
   throw new UsageError(`Option --format must be "markdown" or "json"; got "${value ?? ''}".`)
 }
 
-export interface ReportFacts {
-  scope: string
-  detector: string
-  sha: string
-  reused: number
-  skipped: { path: string; reason: string }[]
-  policy: Pick<Config, 'failOnReject' | 'onApiError'>
-}
-
 /** The report `audit` and `merge` write: the PR comment's Markdown, or the results array. */
 export function formatReport(
-  results: readonly ImageResult[],
+  report: RunReport,
   format: ReportFormat,
-  facts: ReportFacts,
+  policy: Pick<Config, 'failOnReject' | 'onApiError'>,
 ): string {
-  if (format === 'json') return `${JSON.stringify(results, null, 2)}\n`
-  const counts = countResults(results)
-  return `${renderReport(
-    results,
-    {
-      counts,
-      failed: decideVerdict(counts, facts.policy).failed,
-      scope: facts.scope,
-      detector: facts.detector,
-      sha: facts.sha,
-      reused: facts.reused,
-      skipped: facts.skipped,
-      fullListHint: 'run with --format json for the full list',
-    },
-    10_000_000,
-  )}\n`
+  if (format === 'json') return `${JSON.stringify(report.results, null, 2)}\n`
+  const failed = decideVerdict(countResults(report.results), policy).failed
+  const context = reportContext(report, {
+    failed,
+    fullListHint: 'run with --format json for the full list',
+  })
+  return `${renderReport(report.results, context, 10_000_000)}\n`
 }
 
 /** To --output (with a counts line on stderr) or stdout. */

@@ -1,4 +1,10 @@
-import { parseDetectorConfig, inputReaders, type DetectorConfig } from '../config/config.js'
+import {
+  inputReaders,
+  parseAccept,
+  parseDetectorConfig,
+  type AcceptEntry,
+  type DetectorConfig,
+} from '../config/config.js'
 import { ConfigError } from '../core/errors.js'
 import { UsageError } from './io.js'
 import type { RequiredBodystyle } from '../core/types.js'
@@ -14,10 +20,11 @@ export const DETECTION_OPTIONS = {
   timeout: { type: 'string' },
   include: { type: 'string' },
   exclude: { type: 'string' },
+  accept: { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h', default: false },
 } as const
 
-export type Flags = Record<string, string | boolean | undefined>
+export type Flags = Record<string, string | boolean | string[] | undefined>
 
 /** What a CLI detection run needs, built once from the flags; never changed afterwards. */
 export interface CliSettings {
@@ -27,6 +34,8 @@ export interface CliSettings {
   /** Which files of a walked directory are images to check. */
   include: string[]
   exclude: string[]
+  /** Reviewed content whose rejection is accepted: the action's `accept` syntax. */
+  accept: AcceptEntry[]
 }
 
 /** Reads a flag like the action reads an input: '' when not given. */
@@ -34,6 +43,8 @@ export const flagReader =
   (flags: Flags) =>
   (name: string): string => {
     const value = flags[name]
+    // A repeated flag (--accept) reads as the input's lines.
+    if (Array.isArray(value)) return value.join('\n')
     return typeof value === 'string' ? value : ''
   }
 
@@ -66,6 +77,7 @@ export function cliSettings(
       timeoutMs: input.number('timeout') * 1000,
       include: input.patterns('include'),
       exclude: input.patterns('exclude'),
+      accept: parseAccept(read('accept')),
     }
   })
 }

@@ -14,6 +14,8 @@ const DETECTION_HELP = `Detection options:
   --include GLOBS                 images to take from walked directories (comma or newline
                                   separated); default: ${INPUT_DEFAULTS.include}
   --exclude GLOBS                 paths never to check
+  --accept BLOBSHA|PATH@BLOBSHA   reviewed content whose rejection is accepted (repeatable;
+                                  git hash-object PATH prints a file's blob SHA)
   -h, --help                      this help`
 
 const EXIT = 'Exit status: 0 every image passed, 1 an image was rejected, 2 an error or bad usage.'

@@ -32,6 +32,7 @@ export const INPUT_DEFAULTS = {
   'max-retries': '4',
   upload: 'false',
   'record-file': '',
+  'record-key': '',
   shard: '1/1',
   'results-file': '',
   'merge-results': '',
@@ -123,6 +124,8 @@ export interface Config {
   workspace: string | undefined
   /** The verdict record read at the start and written at the end (absolute); undefined = none. */
   recordFile: string | undefined
+  /** Signs and verifies the record file (HMAC-SHA256); '' = a plain checksum. */
+  recordKey: string
   /** The part of the images this run checks. */
   shard: Shard
   /** Where this run's results are written for a later merge (absolute); undefined = nowhere. */
@@ -279,6 +282,7 @@ export function parseConfig(read: InputReader, env: NodeJS.ProcessEnv = {}): Con
     maxImages: input.number('max-images'),
     workspace,
     recordFile: path('record-file'),
+    recordKey: read('record-key').trim(),
     shard,
     resultsFile: path('results-file'),
     mergeResults,

@@ -8,7 +8,6 @@ export type Bodystyle = 'full' | 'half'
 /** What a repository requires of passing photos (`require-bodystyle`). */
 export type RequiredBodystyle = 'any' | Bodystyle
 
-
 export interface RepoRef {
   owner: string
   repo: string
@@ -48,6 +47,8 @@ export interface ImageFile {
   sha: string
   /** Tracked by Git LFS: git holds a pointer, the real file lives on the LFS server. */
   lfs: boolean
+  /** For a symbolic link: the repository path it points to, whose content `sha` is. */
+  target?: string
   /**
    * Not known to be LFS, but of a pointer's size and not yet read to tell: `probeLfsPointers`
    * reads it when it is about to be detected (an audit reads no blob per file up front).
@@ -69,3 +70,16 @@ export interface SkippedPath {
   path: string
   reason: string
 }
+
+/** A path refused without detection, with the rejection it gets (a link leaving the repository). */
+export interface RefusedPath {
+  path: string
+  /** The blob sha of what git holds at the path (the link itself). */
+  sha: string
+  code: string
+  message: string
+}
+
+/** Orders anything with a path as `git ls-files` lists paths (by code unit). */
+export const byPath = (a: { path: string }, b: { path: string }): number =>
+  a.path < b.path ? -1 : a.path > b.path ? 1 : 0

@@ -59,6 +59,35 @@ export function toResult(
   }
 }
 
+/** What decides an image's result beyond its detection: the repository's policies. */
+export interface ImagePolicy {
+  requireBodystyle: RequiredBodystyle
+  accept: readonly AcceptEntry[]
+  /** Keep the detector's evidence in the result (`aa-check check --explain`, the gallery). */
+  keepEvidence?: boolean
+}
+
+/**
+ * One image's result from its detection, every policy applied once: the body style the repository
+ * requires, then `accept` for content the team reviewed.
+ */
+export function decideImage(
+  image: { path: string; url: string; sha: string | undefined },
+  detection: Detection,
+  policy: ImagePolicy,
+): ImageResult {
+  const result = toResult(
+    image.path,
+    image.url,
+    applyBodystyleRule(detection, policy.requireBodystyle),
+    image.sha ?? null,
+  )
+  if (policy.keepEvidence === true && detection.evidence !== undefined) {
+    result.evidence = detection.evidence
+  }
+  return isAccepted(result, policy.accept) ? { ...result, status: 'accepted' } : result
+}
+
 /**
  * A rejection of content the team reviewed and listed in `accept` becomes `accepted`: the same blob
  * sha (and path, when the entry names one). Changed content has another sha, so it is rejected
@@ -68,14 +97,18 @@ export function applyAccepted(
   results: readonly ImageResult[],
   accept: readonly AcceptEntry[],
 ): ImageResult[] {
-  return results.map((result) => {
-    const sha = result.sha?.toLowerCase()
-    const listed =
-      result.status === 'reject' &&
-      sha !== undefined &&
-      accept.some((entry) => entry.sha === sha && (entry.path ?? result.path) === result.path)
-    return listed ? { ...result, status: 'accepted' } : result
-  })
+  return results.map((result) =>
+    isAccepted(result, accept) ? { ...result, status: 'accepted' } : result,
+  )
+}
+
+function isAccepted(result: ImageResult, accept: readonly AcceptEntry[]): boolean {
+  const sha = result.sha?.toLowerCase()
+  return (
+    result.status === 'reject' &&
+    sha !== undefined &&
+    accept.some((entry) => entry.sha === sha && (entry.path ?? result.path) === result.path)
+  )
 }
 
 export function countResults(results: readonly ImageResult[]): Counts {

@@ -1,13 +1,6 @@
 import { FatalDetectorError, errorMessage } from '../core/errors.js'
-import { applyBodystyleRule, toResult, type ImageResult } from '../decide/decide.js'
-import type { Detection, DetectionJob, Detector } from './types.js'
-import type { RequiredBodystyle } from '../core/types.js'
-
-/** One image to detect: the job, plus the path and URL its result is listed under. */
-export interface ImageToDetect extends Omit<DetectionJob, 'sha'> {
-  /** Blob sha of the content, when known before reading: equal content is detected once. */
-  sha: string | undefined
-}
+import type { ResolvedImage } from '../resolve/resolved-image.js'
+import type { Detection, Detector } from './types.js'
 
 /** Where recorded verdicts come from and go to (the comment's or a file's record). */
 export interface VerdictStore {
@@ -17,17 +10,14 @@ export interface VerdictStore {
 
 export interface DetectAllOptions {
   detector: Detector
-  requireBodystyle: RequiredBodystyle
   cache?: VerdictStore
-  /** Called as each image's result is ready (in completion order), for progress. */
-  onResult?: (result: ImageResult, index: number) => void
-  /** Keep the detector's evidence in each result (`aa-check check --explain`). */
-  keepEvidence?: boolean
+  /** Called as each image's detection is ready (in completion order), for progress. */
+  onDetection?: (image: ResolvedImage, detection: Detection, index: number) => void
 }
 
 export interface Detected {
-  /** One result per image, in input order. */
-  results: ImageResult[]
+  /** One detection per image, in input order. */
+  detections: Detection[]
   /** Images whose verdict came from the cache. */
   reused: number
 }
@@ -38,13 +28,13 @@ export interface Detected {
  * and only a detector that cannot work at all (FatalDetectorError) ends the run.
  */
 export async function detectAll(
-  images: readonly ImageToDetect[],
+  images: readonly ResolvedImage[],
   options: DetectAllOptions,
 ): Promise<Detected> {
   const { detector, cache } = options
   let reused = 0
   const bySha = new Map<string, Promise<Detection>>()
-  const detect = (image: ImageToDetect): Promise<Detection> => {
+  const detect = (image: ResolvedImage): Promise<Detection> => {
     const { sha } = image
     if (sha !== undefined) {
       const pending = bySha.get(sha)
@@ -70,21 +60,12 @@ export async function detectAll(
     if (sha !== undefined) bySha.set(sha, detection)
     return detection
   }
-  const results = await Promise.all(
+  const detections = await Promise.all(
     images.map(async (image, index) => {
       const detection = await detect(image)
-      const result = toResult(
-        image.path,
-        image.url,
-        applyBodystyleRule(detection, options.requireBodystyle),
-        image.sha ?? null,
-      )
-      if (options.keepEvidence === true && detection.evidence !== undefined) {
-        result.evidence = detection.evidence
-      }
-      options.onResult?.(result, index)
-      return result
+      options.onDetection?.(image, detection, index)
+      return detection
     }),
   )
-  return { results, reused }
+  return { detections, reused }
 }

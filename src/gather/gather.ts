@@ -3,7 +3,15 @@ import { GatherError, errorMessage, httpStatusOf } from '../core/errors.js'
 import type { Logger } from '../core/log.js'
 import { safeText } from '../core/untrusted.js'
 import { ZERO_SHA } from './event.js'
-import type { HeadCommit, ImageFile, RepoRef, Trigger } from '../core/types.js'
+import { posix } from 'node:path'
+import {
+  byPath,
+  type HeadCommit,
+  type ImageFile,
+  type RefusedPath,
+  type SkippedPath,
+  type Trigger,
+} from '../core/types.js'
 import { createPathFilter, isLfsPointer, parseLfsAttributes } from './paths.js'
 import {
   PULL_FILES_LIMIT,
@@ -22,7 +30,9 @@ import {
 
 export interface Gathered {
   images: ImageFile[]
-  skipped: { path: string; reason: string }[]
+  skipped: SkippedPath[]
+  /** Paths refused without detection: symbolic links that leave the repository or dangle. */
+  refused: RefusedPath[]
   head: HeadCommit
   /** One sentence for the log and the report: what was compared. */
   scope: string
@@ -102,7 +112,7 @@ export async function gatherImages(
   }
 
   const selected = candidates.filter((candidate) => matches(candidate.path))
-  if (selected.length === 0) return { images: [], skipped: [], head, scope }
+  if (selected.length === 0) return { images: [], skipped: [], refused: [], head, scope }
 
   // Changed-file lists carry no file modes or sizes; look those entries up in the head tree.
   const index = new TreeIndex(octokit, head.gitRepo, head.sha)
@@ -114,66 +124,98 @@ export async function gatherImages(
 
   const images: ImageFile[] = []
   const skipped: Gathered['skipped'] = []
+  const refused: RefusedPath[] = []
   await Promise.all(
     selected.map(async (candidate, i) => {
-      const entry = entries[i]
-      if (entry?.mode === '120000') {
-        skipped.push({ path: candidate.path, reason: 'symbolic link' })
-      } else if (entry?.type === 'commit' || entry?.mode === '160000') {
-        skipped.push({ path: candidate.path, reason: 'submodule' })
-      } else {
-        const sha = entry?.sha ?? candidate.sha
-        const byAttributes = tracksWithLfs(candidate.path)
-        if (!byAttributes && probeLater && mayBeLfsPointer(entry?.size)) {
-          images.push({ path: candidate.path, sha, lfs: false, unprobed: true })
-        } else {
-          const lfs =
-            byAttributes ||
-            (mayBeLfsPointer(entry?.size) &&
-              isLfsPointer(await readBlob(octokit, head.gitRepo, sha)))
-          images.push({ path: candidate.path, sha, lfs })
+      let entry = entries[i]
+      let target: string | undefined
+      if (entry?.mode === SYMLINK_MODE) {
+        const link = await followLink(octokit, head, index, candidate.path, entry)
+        if ('refusal' in link) {
+          refused.push({ path: candidate.path, sha: entry.sha, ...link.refusal })
+          return
         }
+        ;({ entry, target } = link)
+      }
+      if (entry?.type === 'commit' || entry?.mode === '160000') {
+        skipped.push({ path: candidate.path, reason: 'submodule' })
+        return
+      }
+      const sha = entry?.sha ?? candidate.sha
+      const byAttributes = tracksWithLfs(target ?? candidate.path)
+      const via = target === undefined ? {} : { target }
+      if (!byAttributes && probeLater && mayBeLfsPointer(entry?.size)) {
+        images.push({ path: candidate.path, sha, lfs: false, unprobed: true, ...via })
+      } else {
+        const lfs =
+          byAttributes ||
+          (mayBeLfsPointer(entry?.size) && isLfsPointer(await readBlob(octokit, head.gitRepo, sha)))
+        images.push({ path: candidate.path, sha, lfs, ...via })
       }
     }),
   )
-  const byPath = (a: { path: string }, b: { path: string }) =>
-    a.path < b.path ? -1 : a.path > b.path ? 1 : 0
   images.sort(byPath)
   skipped.sort(byPath)
+  refused.sort(byPath)
   for (const skip of skipped)
     log.notice(`Skipped ${safeText(skip.path)}: a ${skip.reason}, not an image file.`)
-  return { images, skipped, head, scope }
+  return { images, skipped, refused, head, scope }
 }
 
+const SYMLINK_MODE = '120000'
+/** Links to links are followed this far; a longer chain is refused like a loop. */
+const MAX_LINK_HOPS = 8
+
+type FollowedLink =
+  { entry: TreeEntry; target: string } | { refusal: Pick<RefusedPath, 'code' | 'message'> }
+
 /**
- * Reads the blobs of the `unprobed` images that `wanted` selects (the ones about to be detected)
- * and marks those that are LFS pointers; the rest are returned as they are.
+ * A symbolic link is checked as the file it points to, when that file is in the repository at
+ * this commit; a link that leaves the repository, dangles or ends at anything but a file is
+ * refused, so a link can never carry an image past the gate.
  */
-export async function probeLfsPointers(
+async function followLink(
   octokit: Octokit,
   head: HeadCommit,
-  images: readonly ImageFile[],
-  wanted: (image: ImageFile) => boolean,
-): Promise<ImageFile[]> {
-  const probes = new Map<string, Promise<boolean>>()
-  const isPointer = (sha: string) => {
-    let probe = probes.get(sha)
-    if (probe === undefined) {
-      probe = readBlob(octokit, head.gitRepo, sha).then(isLfsPointer)
-      probes.set(sha, probe)
+  index: TreeIndex,
+  path: string,
+  link: TreeEntry,
+): Promise<FollowedLink> {
+  let current = path
+  let entry: TreeEntry | undefined = link
+  for (let hop = 0; hop < MAX_LINK_HOPS && entry?.mode === SYMLINK_MODE; hop++) {
+    const pointsTo = new TextDecoder().decode(await readBlob(octokit, head.gitRepo, entry.sha))
+    const resolved = posix.normalize(posix.join(posix.dirname(current), pointsTo))
+    if (posix.isAbsolute(pointsTo) || resolved === '..' || resolved.startsWith('../')) {
+      return {
+        refusal: {
+          code: 'InvalidURL',
+          message: `A symbolic link to ${safeText(pointsTo, 200)}, outside the repository: link to a file inside it, or commit the image itself.`,
+        },
+      }
     }
-    return probe
+    current = resolved
+    entry = await index.entry(resolved)
   }
-  return Promise.all(
-    images.map(async (image) => {
-      if (image.unprobed !== true || !wanted(image)) return image
-      return { path: image.path, sha: image.sha, lfs: await isPointer(image.sha) }
-    }),
-  )
+  if (entry?.type !== 'blob' || entry.mode === SYMLINK_MODE) {
+    const what =
+      entry === undefined
+        ? 'nothing at this commit'
+        : entry.mode === SYMLINK_MODE
+          ? `a chain of more than ${MAX_LINK_HOPS} links`
+          : 'a directory or submodule, not a file'
+    return {
+      refusal: {
+        code: 'InvalidURL',
+        message: `A symbolic link to ${safeText(current, 200)}: ${what}.`,
+      },
+    }
+  }
+  return { entry, target: current }
 }
 
 /** An LFS pointer is a version line, a sha256 oid and a size: about 130 bytes, never under 120. */
-function mayBeLfsPointer(size: number | undefined): boolean {
+export function mayBeLfsPointer(size: number | undefined): boolean {
   return size !== undefined && size >= 120 && size <= 1024
 }
 

@@ -1,11 +1,23 @@
+import type { Config } from '../config/config.js'
+import type { Logger } from '../core/log.js'
+import { describeGitHubError } from '../github/errors.js'
 import type { Octokit } from '../github/api.js'
-import { COMMENT_MARKER } from '../report/render.js'
+import { COMMENT_MARKER, commentMarker } from '../report/render.js'
 import { httpStatusOf } from '../core/errors.js'
-import type { RepoRef } from '../core/types.js'
+import type { RepoRef, Trigger } from '../core/types.js'
 
 export interface StickyComment {
   id: number
   body: string
+}
+
+/** The pull request a report belongs to, and the action's comment on it if there is one. */
+export interface PullRequestTarget {
+  repo: RepoRef
+  number: number
+  existing: StickyComment | undefined
+  /** False when the comments could not be listed: commenting then could add a second comment. */
+  commentsRead: boolean
 }
 
 interface CommentAuthor {
@@ -89,4 +101,31 @@ export async function upsertComment(
     body,
   })
   return { action: 'created', id: data.id }
+}
+
+/** The PR's existing report comment, when the event is a pull request. */
+export async function findPullRequestComment(
+  octokit: Octokit,
+  trigger: Trigger,
+  config: Pick<Config, 'commentAuthor' | 'commentKey'>,
+  log: Logger,
+): Promise<PullRequestTarget | undefined> {
+  if (trigger.kind !== 'pull_request') return undefined
+  const { pr } = trigger
+  try {
+    const author = await commentAuthor(octokit, config.commentAuthor)
+    const existing = await findStickyComment(
+      octokit,
+      pr.baseRepo,
+      pr.number,
+      author,
+      commentMarker(config.commentKey),
+    )
+    return { repo: pr.baseRepo, number: pr.number, existing, commentsRead: true }
+  } catch (error) {
+    log.warning(
+      `Could not read the comments of #${pr.number} (${describeGitHubError(error)}): not commenting, so as never to add a second report. The full report is in the job summary.`,
+    )
+    return { repo: pr.baseRepo, number: pr.number, existing: undefined, commentsRead: false }
+  }
 }

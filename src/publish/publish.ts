@@ -1,23 +1,35 @@
 import type { Config } from '../config/config.js'
-import type { ImageResult } from '../decide/decide.js'
-import { upsertComment } from './comment.js'
+import { errorMessage } from '../core/errors.js'
+import { countResults, decideVerdict, type ImageResult, type Verdict } from '../decide/decide.js'
+import { describeGitHubError } from '../github/errors.js'
 import type { Octokit } from '../github/api.js'
+import { encodeRecord } from '../record/comment-record.js'
+import type { ReportLinks } from '../report/links.js'
 import {
   COMMENT_LIMIT,
   countBytes,
   renderReport,
   renderReportWithOmissions,
+  reportContext,
   type ReportContext,
 } from '../report/render.js'
-import { describeGitHubError } from '../github/errors.js'
-import { errorMessage } from '../core/errors.js'
-import type { CheckReport } from '../action/pipeline.js'
-import type { ActionIo } from '../action/io.js'
+import { describeScope, type RunReport } from '../report/run-report.js'
+import type { ActionIo } from './action-io.js'
+import { upsertComment, type PullRequestTarget } from './comment.js'
 
 export interface PublishOptions {
-  config: Pick<Config, 'comment' | 'commentKey' | 'maxAnnotations'>
+  config: Pick<Config, 'comment' | 'commentKey' | 'maxAnnotations' | 'failOnReject' | 'onApiError'>
   octokit: Octokit
   io: ActionIo
+}
+
+/** Where a run's report goes besides the log and the outputs. */
+export interface PublishTarget {
+  /** The pull request and its report comment; undefined off pull requests and in shards. */
+  pullRequest: PullRequestTarget | undefined
+  links: ReportLinks
+  /** What the comment's verdict record belongs to (`recordScope`). */
+  recordScope: string
 }
 
 /** Room the verdict record always gets in the comment; it takes more when the report is short. */
@@ -25,10 +37,19 @@ const RECORD_MIN_CHARS = 16_384
 /** GitHub takes at most 1 MiB of job summary per step, counted in bytes; this leaves a margin. */
 const SUMMARY_LIMIT = 1_000_000
 
-/** Writes a report where people and later steps read it: outputs, annotations, summary, comment. */
-export async function publish(report: CheckReport, options: PublishOptions): Promise<void> {
-  const { io } = options
-  const { results, counts, verdict } = report
+/**
+ * Writes a report where people and later steps read it: outputs, annotations, summary, comment.
+ * Returns the run's verdict, which the caller turns into the step's outcome.
+ */
+export async function publish(
+  report: RunReport,
+  target: PublishTarget,
+  options: PublishOptions,
+): Promise<Verdict> {
+  const { io, config } = options
+  const { results } = report
+  const counts = countResults(results)
+  const verdict = decideVerdict(counts, config)
   io.setOutput('results', JSON.stringify(results))
   io.setOutput('checked', counts.checked)
   io.setOutput('passed', counts.passed)
@@ -36,22 +57,16 @@ export async function publish(report: CheckReport, options: PublishOptions): Pro
   io.setOutput('errors', counts.errors)
   io.setOutput('accepted', counts.accepted)
 
-  const context: ReportContext = {
-    counts,
+  const context = reportContext(report, {
     failed: verdict.failed,
-    scope: report.scope,
-    detector: report.detectorName,
-    sha: report.head.sha,
-    reused: report.reused,
-    skipped: report.skipped,
     fullListHint: 'the results output lists every image',
-    links: report.links,
-    commentKey: options.config.commentKey,
-  }
+    links: target.links,
+    commentKey: config.commentKey,
+  })
   const summary = renderReportWithOmissions(results, context, SUMMARY_LIMIT, countBytes)
   annotate(
     results,
-    options.config.maxAnnotations,
+    config.maxAnnotations,
     io,
     summary.omitted === 0
       ? 'the job summary lists every image'
@@ -65,14 +80,17 @@ export async function publish(report: CheckReport, options: PublishOptions): Pro
 
   await publishComment(
     report,
+    target,
     summary.omitted === 0
       ? { ...context, fullListHint: 'the job summary and the results output list every image' }
       : context,
+    verdict,
     options,
   )
 
-  if (counts.checked === 0) io.notice(`No images to check in ${report.scope}.`)
+  if (counts.checked === 0) io.notice(`No images to check in ${describeScope(report)}.`)
   if (verdict.warning !== undefined) io.warning(verdict.warning)
+  return verdict
 }
 
 /**
@@ -104,32 +122,37 @@ export function annotate(
 }
 
 async function publishComment(
-  report: CheckReport,
+  report: RunReport,
+  target: PublishTarget,
   context: ReportContext,
+  verdict: Verdict,
   { config, octokit, io }: PublishOptions,
 ): Promise<void> {
-  const target = report.pullRequest
-  if (target === undefined || !target.commentsRead) return
+  const { pullRequest } = target
+  if (pullRequest === undefined || !pullRequest.commentsRead) return
   const wanted =
     config.comment === 'always' ||
-    (config.comment === 'on-failure' && (report.verdict.failed || target.existing !== undefined))
+    (config.comment === 'on-failure' && (verdict.failed || pullRequest.existing !== undefined))
   // With no images and no earlier comment there is nothing worth a new comment.
-  if (!wanted || (report.counts.checked === 0 && target.existing === undefined)) return
+  if (!wanted || (context.counts.checked === 0 && pullRequest.existing === undefined)) return
   const rendered = renderReport(report.results, context, COMMENT_LIMIT - RECORD_MIN_CHARS)
-  const record = report.cache.encode(COMMENT_LIMIT - rendered.length - 2)
+  const record = encodeRecord(
+    { identity: report.identity, scope: target.recordScope, verdicts: report.verdicts },
+    COMMENT_LIMIT - rendered.length - 2,
+  )
   const body = record === '' ? rendered : `${rendered}\n\n${record}`
   try {
     const { action, id } = await upsertComment(
       octokit,
-      target.repo,
-      target.number,
-      target.existing,
+      pullRequest.repo,
+      pullRequest.number,
+      pullRequest.existing,
       body,
     )
-    io.info(`Comment ${id} on #${target.number}: ${action}.`)
+    io.info(`Comment ${id} on #${pullRequest.number}: ${action}.`)
   } catch (error) {
     io.warning(
-      `Could not comment on #${target.number}: ${describeGitHubError(error)}. The full report is in the job summary.`,
+      `Could not comment on #${pullRequest.number}: ${describeGitHubError(error)}. The full report is in the job summary.`,
     )
   }
 }

@@ -1,11 +1,13 @@
-import { createHash } from 'node:crypto'
-import { readFile, stat } from 'node:fs/promises'
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
+import { constants } from 'node:fs'
+import { open } from 'node:fs/promises'
 import { writeFileAtomic } from '../core/atomic-file.js'
 import { errorMessage } from '../core/errors.js'
 import { asObject } from '../core/json.js'
+import { parsed, problem, type Parsed } from '../core/result.js'
 import type { Logger } from '../core/log.js'
 import { safeText } from '../core/untrusted.js'
-import type { RecordedVerdict, VerdictRecord } from './comment-record.js'
+import { type RecordedVerdict, type VerdictRecord } from './verdicts.js'
 
 /** The version this code writes; a file of a later version is ignored, never half-read. */
 export const RECORD_FILE_VERSION = 1
@@ -33,11 +35,38 @@ export interface RecordFileJson {
   at: number[]
   verdict: number[]
   requestIds: string[]
-  /** sha256 of the JSON of every other field, in this order: a damaged or edited file is ignored. */
+  /**
+   * sha256 of the JSON of every other field, in this order: a damaged or edited file is ignored.
+   * With `record-key`, `hmac-sha256:` and the HMAC of that JSON under the key: only a holder of
+   * the key can write a file the action trusts.
+   */
   checksum: string
 }
 
-const checksumOf = (json: string): string => createHash('sha256').update(json).digest('hex')
+const HMAC_PREFIX = 'hmac-sha256:'
+
+/** The checksum of a record's JSON: a plain sha256, or an HMAC when a key signs the file. */
+function checksumOf(json: string, key = ''): string {
+  return key === ''
+    ? createHash('sha256').update(json).digest('hex')
+    : `${HMAC_PREFIX}${createHmac('sha256', key).update(json).digest('hex')}`
+}
+
+function checksumProblem(json: string, checksum: unknown, key: string): string | undefined {
+  if (typeof checksum !== 'string') return 'it has no checksum'
+  const signed = checksum.startsWith(HMAC_PREFIX)
+  if (key === '' && signed)
+    return 'it is signed with a record-key, and this run has none to verify it with'
+  if (key !== '' && !signed)
+    return 'it is not signed with the record-key (anyone could have written it)'
+  const expected = Buffer.from(checksumOf(json, key))
+  const actual = Buffer.from(checksum)
+  if (expected.length !== actual.length || !timingSafeEqual(expected, actual))
+    return key === ''
+      ? 'its checksum does not match its content (damaged or edited)'
+      : 'its signature does not match its content under the record-key (edited, or another key)'
+  return undefined
+}
 
 function recordBody(record: VerdictRecord): Omit<RecordFileJson, 'checksum'> {
   const entries = [...record.verdicts]
@@ -90,13 +119,11 @@ export function recordToJson(record: VerdictRecord): RecordFileJson {
   return { ...body, checksum: checksumOf(JSON.stringify(body)) }
 }
 
-/** The file's text: `recordToJson`'s JSON, with the body stringified once. */
-export function encodeRecordFile(record: VerdictRecord): string {
+/** The file's text: `recordToJson`'s JSON, with the body stringified once; signed with `key`. */
+export function encodeRecordFile(record: VerdictRecord, key = ''): string {
   const body = JSON.stringify(recordBody(record))
-  return `${body.slice(0, -1)},"checksum":"${checksumOf(body)}"}`
+  return `${body.slice(0, -1)},"checksum":"${checksumOf(body, key)}"}`
 }
-
-export type RecordParse = { record: VerdictRecord } | { problem: string }
 
 const isCount = (value: unknown): value is number =>
   typeof value === 'number' && Number.isSafeInteger(value) && value >= 0
@@ -120,27 +147,27 @@ function shapeToVerdict(shape: unknown): Omit<RecordedVerdict, 'at'> | undefined
  * Reads a record from its JSON, all or nothing: one malformed field, a wrong checksum or another
  * version and nothing of it is used. The problem is said in words for the warning.
  */
-export function recordFromJson(value: unknown): RecordParse {
+export function recordFromJson(value: unknown, key = ''): Parsed<VerdictRecord> {
   const json = asObject(value)
-  if (json === undefined) return { problem: 'it is not a JSON object' }
+  if (json === undefined) return problem('it is not a JSON object')
   const { checksum, ...body } = json
   const { version } = body
   if (typeof version === 'number' && version > RECORD_FILE_VERSION)
-    return {
-      problem: `it was written by a newer version of the action (record version ${version}; this one reads ${RECORD_FILE_VERSION})`,
-    }
-  if (version !== RECORD_FILE_VERSION) return { problem: 'it is not a verdict record' }
-  if (typeof checksum !== 'string' || checksumOf(JSON.stringify(body)) !== checksum)
-    return { problem: 'its checksum does not match its content (damaged or edited)' }
+    return problem(
+      `it was written by a newer version of the action (record version ${version}; this one reads ${RECORD_FILE_VERSION})`,
+    )
+  if (version !== RECORD_FILE_VERSION) return problem('it is not a verdict record')
+  const unverified = checksumProblem(JSON.stringify(body), checksum, key)
+  if (unverified !== undefined) return problem(unverified)
   const { identity, scope, count, newest, verdicts, shas, at, verdict, requestIds } = body
   if (typeof identity !== 'string' || !/^[0-9a-f]{32}$/.test(identity))
-    return { problem: 'its detector identity is malformed' }
-  if (typeof scope !== 'string') return { problem: 'its repository is malformed' }
+    return problem('its detector identity is malformed')
+  if (typeof scope !== 'string') return problem('its repository is malformed')
   if (!isCount(count) || !isCount(newest) || !Array.isArray(verdicts))
-    return { problem: 'its header is malformed' }
+    return problem('its header is malformed')
   const columns = [shas, at, verdict, requestIds]
   if (!columns.every((column) => Array.isArray(column) && column.length === count))
-    return { problem: 'its columns do not hold one value per entry' }
+    return problem('its columns do not hold one value per entry')
   const shapes = (verdicts as unknown[]).map(shapeToVerdict)
   const shaColumn = shas as unknown[]
   const atColumn = at as unknown[]
@@ -155,43 +182,66 @@ export function recordFromJson(value: unknown): RecordParse {
     const requestId = requestColumn[i]
     const shape = typeof index === 'number' ? shapes[index] : undefined
     if (!isSha(sha) || !isCount(age) || shape === undefined || typeof requestId !== 'string')
-      return { problem: `entry ${i + 1} is malformed` }
-    if (entries.has(sha)) return { problem: `entry ${i + 1} repeats a blob` }
+      return problem(`entry ${i + 1} is malformed`)
+    if (entries.has(sha)) return problem(`entry ${i + 1} repeats a blob`)
     seconds -= age
     const recorded: RecordedVerdict = { ...shape, at: seconds * 1000 }
     if (requestId !== '') recorded.requestId = requestId
     entries.set(sha, recorded)
   }
-  return { record: { identity, scope, verdicts: entries } }
+  return parsed({ identity, scope, verdicts: entries })
 }
 
-export function decodeRecordFile(text: string): RecordParse {
+export function decodeRecordFile(text: string, key = ''): Parsed<VerdictRecord> {
   let value: unknown
   try {
     value = JSON.parse(text)
   } catch {
-    return { problem: 'it is not valid JSON' }
+    return problem('it is not valid JSON')
   }
-  return recordFromJson(value)
+  return recordFromJson(value, key)
+}
+
+/**
+ * The file's text when it is a regular file of a plausible size. A FIFO or a device (`/dev/zero`)
+ * is refused before anything is read, and no more than the limit is ever read.
+ */
+async function readRegularFile(path: string, maxBytes: number): Promise<Parsed<string>> {
+  // O_NONBLOCK: opening a FIFO with no writer would otherwise wait forever.
+  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK)
+  try {
+    const info = await handle.stat()
+    if (!info.isFile()) return problem('it is not a regular file')
+    if (info.size > maxBytes) return problem('it is larger than any verdict record')
+    const buffer = Buffer.alloc(info.size)
+    const { bytesRead } = await handle.read(buffer, 0, info.size, 0)
+    return parsed(buffer.subarray(0, bytesRead).toString('utf8'))
+  } finally {
+    await handle.close()
+  }
+}
+
+export interface RecordFileExpectation {
+  identity: string
+  scope: string
+  /** `record-key`: the file must carry this key's HMAC ('' = a plain checksum). */
+  key: string
 }
 
 /**
  * The record file's verdicts when it is ours: of this detector identity (hashed) and this
- * repository. Anything else is ignored with a warning that says why; never fatal.
+ * repository, and signed with the record-key when one is set. Anything else is ignored with a
+ * warning that says why; never fatal.
  */
 export async function readRecordFile(
   path: string,
-  expected: { identity: string; scope: string },
+  expected: RecordFileExpectation,
   log: Logger,
 ): Promise<VerdictRecord | undefined> {
   const shown = safeText(path)
-  let text: string
+  let text: Parsed<string>
   try {
-    if ((await stat(path)).size > MAX_RECORD_FILE_BYTES) {
-      log.warning(`Ignoring the record file ${shown}: it is larger than any verdict record.`)
-      return undefined
-    }
-    text = await readFile(path, 'utf8')
+    text = await readRegularFile(path, MAX_RECORD_FILE_BYTES)
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
       log.info(`No record file at ${shown} yet: it is written at the end of this run.`)
@@ -200,12 +250,12 @@ export async function readRecordFile(
     }
     return undefined
   }
-  const parsed = decodeRecordFile(text)
-  if ('problem' in parsed) {
-    log.warning(`Ignoring the record file ${shown}: ${parsed.problem}.`)
+  const decoded = text.ok ? decodeRecordFile(text.value, expected.key) : text
+  if (!decoded.ok) {
+    log.warning(`Ignoring the record file ${shown}: ${decoded.problem}.`)
     return undefined
   }
-  const { record } = parsed
+  const record = decoded.value
   if (record.scope !== expected.scope) {
     log.warning(
       `Ignoring the record file ${shown}: it belongs to ${safeText(record.scope)}, not ${safeText(expected.scope)}.`,
@@ -221,6 +271,10 @@ export async function readRecordFile(
   return record
 }
 
-export async function writeRecordFile(path: string, record: VerdictRecord): Promise<void> {
-  await writeFileAtomic(path, encodeRecordFile(record))
+export async function writeRecordFile(
+  path: string,
+  record: VerdictRecord,
+  key = '',
+): Promise<void> {
+  await writeFileAtomic(path, encodeRecordFile(record, key))
 }

@@ -1,30 +1,21 @@
 import { glob } from 'node:fs/promises'
 import { isAbsolute, relative, resolve } from 'node:path'
-import type { Config } from '../config/config.js'
-import { countResults, decideVerdict, type ImageResult } from '../decide/decide.js'
-import type { DetectorStats } from '../detect/types.js'
-import { headOf } from '../gather/gather.js'
-import type { Octokit } from '../github/api.js'
-import { reportLinks } from './links.js'
-import { VerdictCache, type VerdictRecord } from '../record/comment-record.js'
-import { ConfigError, errorMessage } from '../core/errors.js'
+import { errorMessage } from '../core/errors.js'
+import { parsed, problem, type Parsed } from '../core/result.js'
+import { WHOLE_RUN, describeShard } from '../core/shard.js'
+import { byPath, type SkippedPath } from '../core/types.js'
 import { safeText } from '../core/untrusted.js'
-import { findPullRequestComment, recordScope, type CheckReport } from '../action/pipeline.js'
-import type { ActionIo } from '../action/io.js'
-import { readResultsFile, type ReadResults } from './results-file.js'
-import { describeShard } from '../core/shard.js'
-import type { Trigger } from '../core/types.js'
+import { mergeVerdicts, type RecordedVerdict } from '../record/verdicts.js'
+import { readResultsFile } from './results-file.js'
+import type { RunReport } from './run-report.js'
 
-/** A results file and the name it is called by in messages. */
+/** A results file's report and the name the file is called by in messages. */
 export interface NamedResults {
   name: string
-  file: ReadResults
+  file: RunReport
 }
 
-const byPath = (a: { path: string }, b: { path: string }) =>
-  a.path < b.path ? -1 : a.path > b.path ? 1 : 0
-
-function groupBy(files: readonly NamedResults[], key: (file: ReadResults) => string) {
+function groupBy(files: readonly NamedResults[], key: (file: RunReport) => string) {
   const groups = new Map<string, string[]>()
   for (const { name, file } of files) {
     const value = key(file)
@@ -92,43 +83,27 @@ export function shardProblems(files: readonly NamedResults[]): string[] {
   return problems
 }
 
-export interface MergedResults {
-  repository: string
-  sha: string
-  scope: string
-  identity: string
-  detector: string
-  /** In path order, as one unsharded run lists them. */
-  results: ImageResult[]
-  skipped: { path: string; reason: string }[]
-  reused: number
-  stats: DetectorStats
-  record: VerdictRecord
-}
-
-/** The shards as one run; the files have passed `shardProblems`. */
-export function mergeShards(files: readonly NamedResults[]): MergedResults {
+/**
+ * The shards as the report one unsharded run would have made; the files have passed
+ * `shardProblems`. A blob's newer verdict wins, and no time past `now` counts.
+ */
+export function mergeShards(files: readonly NamedResults[], now: number = Date.now()): RunReport {
   const first = files[0]?.file
   if (first === undefined) throw new Error('no results files to merge')
-  const results = files.flatMap(({ file }) => file.results).sort(byPath)
-  const skipped = new Map<string, { path: string; reason: string }>()
+  const skipped = new Map<string, SkippedPath>()
   for (const { file } of files) for (const skip of file.skipped) skipped.set(skip.path, skip)
-  const verdicts = new Map(first.record.verdicts)
-  for (const { file } of files.slice(1)) {
-    for (const [sha, verdict] of file.record.verdicts) {
-      const known = verdicts.get(sha)
-      if (known === undefined || known.at < verdict.at) verdicts.set(sha, verdict)
-    }
-  }
-  const sum = (value: (file: ReadResults) => number) =>
+  const verdicts = new Map<string, RecordedVerdict>()
+  for (const { file } of files) mergeVerdicts(verdicts, file.verdicts, now)
+  const sum = (value: (file: RunReport) => number) =>
     files.reduce((total, { file }) => total + value(file), 0)
   return {
     repository: first.repository,
     sha: first.sha,
     scope: first.scope,
+    shard: WHOLE_RUN,
     identity: first.identity,
     detector: first.detector,
-    results,
+    results: files.flatMap(({ file }) => file.results).sort(byPath),
     skipped: [...skipped.values()].sort(byPath),
     reused: sum((file) => file.reused),
     stats: {
@@ -136,7 +111,7 @@ export function mergeShards(files: readonly NamedResults[]): MergedResults {
       retries: sum((file) => file.stats.retries),
       throttled: sum((file) => file.stats.throttled),
     },
-    record: { identity: first.identity, scope: first.repository, verdicts },
+    verdicts,
   }
 }
 
@@ -162,86 +137,36 @@ export function displayName(path: string, cwd: string): string {
 export async function loadResultsFiles(
   paths: readonly string[],
   cwd: string,
-): Promise<{ files: NamedResults[] } | { problem: string }> {
+): Promise<Parsed<NamedResults[]>> {
   const files: NamedResults[] = []
   for (const path of paths) {
     const name = displayName(path, cwd)
+    let read: Parsed<RunReport>
     try {
-      files.push({ name, file: await readResultsFile(path) })
+      read = await readResultsFile(path)
     } catch (error) {
-      return { problem: `cannot use ${safeText(name)}: ${safeText(errorMessage(error))}` }
+      read = problem(safeText(errorMessage(error)))
     }
+    if (!read.ok) return problem(`cannot use ${safeText(name)}: ${read.problem}`)
+    files.push({ name, file: read.value })
   }
-  return { files }
-}
-
-export interface MergeOptions {
-  config: Config
-  trigger: Trigger
-  octokit: Octokit
-  io: ActionIo
-  /** GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID… for the report's links. */
-  env?: NodeJS.ProcessEnv
+  return parsed(files)
 }
 
 /**
- * `merge-results`: the shards' files as the report one unsharded run would have made, for
- * `publish`. Nothing is detected; every check that the files are one whole run comes first.
+ * The results files `paths` name, as one report; or every reason they are not the shards 1..n of
+ * one run. The one merge path of the action's `merge-results` and `aa-check merge`.
  */
-export async function mergeReport(options: MergeOptions): Promise<CheckReport> {
-  const { config, trigger, io } = options
-  const cwd = config.workspace ?? process.cwd()
-  const paths = await findResultsFiles(config.mergeResults, cwd)
-  if (paths.length === 0) {
-    throw new ConfigError(
-      'merge-results',
-      `matched no files (${config.mergeResults.map((p) => `"${safeText(p)}"`).join(', ')} in ${safeText(cwd)}): did every shard upload its results-file, and did actions/download-artifact put them there?`,
-    )
-  }
+export async function mergeResultsFiles(
+  paths: readonly string[],
+  cwd: string,
+  now: number = Date.now(),
+): Promise<Parsed<{ report: RunReport; files: NamedResults[] }>> {
   const loaded = await loadResultsFiles(paths, cwd)
-  if ('problem' in loaded) throw new ConfigError('merge-results', `${loaded.problem}.`)
-  const { files } = loaded
-  const problems = shardProblems(files)
+  if (!loaded.ok) return loaded
+  const problems = shardProblems(loaded.value)
   if (problems.length > 0) {
-    throw new ConfigError(
-      'merge-results',
-      `names files that are not the shards 1..n of one run: ${problems.join('; ')}.`,
-    )
+    return problem(`the files are not the shards 1..n of one run: ${problems.join('; ')}`)
   }
-  const merged = mergeShards(files)
-  const head = headOf(trigger)
-  const repository = `${head.gitRepo.owner}/${head.gitRepo.repo}`
-  if (merged.repository !== repository) {
-    throw new ConfigError(
-      'merge-results',
-      `names results of ${safeText(merged.repository)}, but this run is of ${repository}.`,
-    )
-  }
-  if (merged.sha !== head.sha) {
-    throw new ConfigError(
-      'merge-results',
-      `names results of commit ${safeText(merged.sha.slice(0, 7))}, but this run is of ${head.sha.slice(0, 7)}: download this workflow run's artifacts.`,
-    )
-  }
-  const count = files[0]?.file.shard.count ?? 1
-  io.info(
-    `Merged ${count} shard(s) of ${safeText(merged.scope)}: ${files.map(({ name }) => safeText(name)).join(', ')}.`,
-  )
-  const cache = new VerdictCache({ hashed: merged.identity }, recordScope(trigger))
-  cache.absorb(merged.record)
-  const counts = countResults(merged.results)
-  return {
-    results: merged.results,
-    counts,
-    verdict: decideVerdict(counts, config),
-    scope: merged.scope,
-    head,
-    skipped: merged.skipped,
-    reused: merged.reused,
-    stats: merged.stats,
-    detectorName: merged.detector,
-    pullRequest: await findPullRequestComment(options),
-    links: reportLinks(head.repo, options.env ?? process.env),
-    cache,
-  }
+  return parsed({ report: mergeShards(loaded.value, now), files: loaded.value })
 }

@@ -1,7 +1,9 @@
 import { sanitizeCommentKey } from '../config/config.js'
-import type { ImageResult, Counts } from '../decide/decide.js'
-import { safeText } from '../core/untrusted.js'
+import type { SkippedPath } from '../core/types.js'
+import { countResults, type Counts, type ImageResult } from '../decide/decide.js'
+import { describeScope, type RunReport } from './run-report.js'
 import { explain } from './explain.js'
+import { codeSpan, escapeAttribute, escapeText } from './markdown.js'
 import { commitUrl, fileUrls, type ReportLinks } from './links.js'
 
 export type { ReportLinks } from './links.js'
@@ -16,6 +18,7 @@ export function commentMarker(key = ''): string {
   return clean === '' ? COMMENT_MARKER : `<!-- animate-anyone-check ${clean} -->`
 }
 
+/** What the report shows besides the rows: the run's facts and where its readers find more. */
 export interface ReportContext {
   counts: Counts
   failed: boolean
@@ -27,7 +30,7 @@ export interface ReportContext {
   sha: string
   /** Verdicts reused from the previous run's record (no detection call). */
   reused: number
-  skipped: { path: string; reason: string }[]
+  skipped: readonly SkippedPath[]
   /** Where the full list is when this report is cut. */
   fullListHint: string
   /** Links to the files, their thumbnails and the run; without them paths are shown unlinked. */
@@ -36,59 +39,26 @@ export interface ReportContext {
   commentKey?: string
 }
 
+/** The context of a run's report: its facts, with how it is shown where. */
+export function reportContext(
+  report: RunReport,
+  view: Pick<ReportContext, 'failed' | 'fullListHint' | 'links' | 'commentKey'>,
+): ReportContext {
+  return {
+    counts: countResults(report.results),
+    scope: describeScope(report),
+    detector: report.detector,
+    sha: report.sha,
+    reused: report.reused,
+    skipped: report.skipped,
+    ...view,
+  }
+}
+
 /** How a limit is counted: comments by characters, the job summary by UTF-8 bytes (as GitHub does). */
 export type Measure = (text: string) => number
 export const countChars: Measure = (text) => text.length
 export const countBytes: Measure = (text) => Buffer.byteLength(text, 'utf8')
-
-/** Joins `@` and `#` to what follows, so that no mention, team, e-mail or issue reference forms. */
-const JOINER = '\u2060'
-
-const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' }
-const isWordChar = (char: string | undefined): boolean =>
-  char !== undefined && /[\p{L}\p{N}]/u.test(char)
-
-/**
- * Untrusted text for a Markdown paragraph or table cell, shown as written: `<`, `>` and `&` as
- * entities, the Markdown punctuation that could start emphasis, code, links, strikethrough, math
- * or a cell boundary backslash-escaped, and a word joiner after `@`, an issue `#`, a URL scheme's
- * `:` and `www`, so that GitHub links nothing and notifies no one.
- */
-export function escapeText(text: string): string {
-  return safeText(text)
-    .replace(/[&<>]/g, (char) => ENTITIES[char] ?? char)
-    .replace(/[\\`*[\]~|$]/g, '\\$&')
-    .replace(/_/g, (char, offset: number, whole: string) =>
-      // Inside a word an underscore never emphasises, and a name like side_view stays readable.
-      isWordChar(whole[offset - 1]) && isWordChar(whole[offset + 1]) ? char : '\\_',
-    )
-    .replace(/@/g, `@${JOINER}`)
-    .replace(/#(?=\d)/g, `#${JOINER}`)
-    .replace(/\b(GH-)(?=\d)/gi, `$1${JOINER}`)
-    .replace(/:\/\//g, `:${JOINER}//`)
-    .replace(/\b(www)\./gi, `$1${JOINER}.`)
-}
-
-/**
- * Untrusted text as a code span, which Markdown shows verbatim (no markup, HTML, links, mentions
- * or references): the fence is one backtick longer than any run of backticks inside, padded with
- * spaces where the text starts or ends with a backtick or a space. In a table cell `|` still ends
- * the cell, even inside code, so there it is escaped.
- */
-export function codeSpan(text: string, inTable = false): string {
-  let shown = safeText(text)
-  if (shown === '') return '` `'
-  if (inTable) shown = shown.replace(/\|/g, '\\|')
-  const longest = Math.max(0, ...Array.from(shown.matchAll(/`+/g), (run) => run[0].length))
-  const fence = '`'.repeat(longest + 1)
-  const pad = /^[` ]|[` ]$/.test(shown) ? ' ' : ''
-  return `${fence}${pad}${shown}${pad}${fence}`
-}
-
-/** A value for an HTML attribute the report itself writes (only URLs, already encoded). */
-function escapeAttribute(text: string): string {
-  return text.replace(/[&"'<>]/g, (char) => `&#${char.charCodeAt(0)};`)
-}
 
 const plural = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`
 

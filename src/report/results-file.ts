@@ -1,87 +1,67 @@
-import { readFile } from 'node:fs/promises'
-import type { Counts, ImageResult } from '../decide/decide.js'
-import { countResults } from '../decide/decide.js'
-import type { DetectorStats } from '../detect/types.js'
-import { recordFromJson, recordToJson, type RecordFileJson } from '../record/record-file.js'
-import type { VerdictCache, VerdictRecord } from '../record/comment-record.js'
+import { constants } from 'node:fs'
+import { open } from 'node:fs/promises'
 import { writeFileAtomic } from '../core/atomic-file.js'
 import { asNumber, asObject, asString } from '../core/json.js'
+import { parsed, problem, type Parsed } from '../core/result.js'
 import { MAX_SHARDS, inShard, type Shard } from '../core/shard.js'
+import type { SkippedPath } from '../core/types.js'
+import { countResults, type Counts, type ImageResult } from '../decide/decide.js'
+import type { DetectorStats } from '../detect/types.js'
+import { recordFromJson, recordToJson, type RecordFileJson } from '../record/record-file.js'
+import type { VerdictRecord } from '../record/verdicts.js'
+import type { RunReport } from './run-report.js'
 
 export const RESULTS_FILE_FORMAT = 'animate-anyone-check/results'
 export const RESULTS_FILE_VERSION = 1
 
-/** One run's (or one shard's) results as `results-file` writes them, for `merge-results`. */
+/** One run's (or one shard's) report as `results-file` writes it, for `merge-results`. */
 export interface ResultsFile {
   format: typeof RESULTS_FILE_FORMAT
   version: typeof RESULTS_FILE_VERSION
-  /** `owner/repo`; `local` for `aa-check audit`. */
   repository: string
-  /** The commit checked; `local` for `aa-check audit`. */
   sha: string
-  /** What the whole run compared (the same sentence in every shard). */
   scope: string
   shard: Shard
-  /** `identityHash` of the detector identity. */
   identity: string
-  /** The detector as the report names it. */
   detector: string
+  /** For readers of the file; recounted from `results` when read back. */
   counts: Counts
   reused: number
   stats: DetectorStats
-  skipped: { path: string; reason: string }[]
+  skipped: SkippedPath[]
   /** The `results` output's items, in path order. */
   results: ImageResult[]
   /** The verdicts of this shard's blobs, for the merged comment's and record file's record. */
   record: RecordFileJson
 }
 
-export interface ResultsFileSource {
-  repository: string
-  sha: string
-  scope: string
-  shard: Shard
-  detector: string
-  results: ImageResult[]
-  reused: number
-  stats: DetectorStats
-  skipped: { path: string; reason: string }[]
-  cache: VerdictCache
-}
-
-export function toResultsFile(source: ResultsFileSource): ResultsFile {
-  const record = source.cache.toRecord()
+export function toResultsFile(report: RunReport): ResultsFile {
   // Each shard carries only its own blobs' verdicts: the union over the shards is the whole record.
   const own: VerdictRecord = {
-    identity: record.identity,
-    scope: source.repository,
-    verdicts: new Map([...record.verdicts].filter(([sha]) => inShard(sha, source.shard))),
+    identity: report.identity,
+    scope: report.repository,
+    verdicts: new Map([...report.verdicts].filter(([sha]) => inShard(sha, report.shard))),
   }
   return {
     format: RESULTS_FILE_FORMAT,
     version: RESULTS_FILE_VERSION,
-    repository: source.repository,
-    sha: source.sha,
-    scope: source.scope,
-    shard: source.shard,
-    identity: record.identity,
-    detector: source.detector,
-    counts: countResults(source.results),
-    reused: source.reused,
-    stats: source.stats,
-    skipped: source.skipped,
-    results: source.results,
+    repository: report.repository,
+    sha: report.sha,
+    scope: report.scope,
+    shard: report.shard,
+    identity: report.identity,
+    detector: report.detector,
+    counts: countResults(report.results),
+    reused: report.reused,
+    stats: report.stats,
+    skipped: report.skipped,
+    results: report.results,
     record: recordToJson(own),
   }
 }
 
 export async function writeResultsFile(path: string, file: ResultsFile): Promise<void> {
   await writeFileAtomic(path, `${JSON.stringify(file)}\n`)
-}
-
-/** A results file as read back, with its record decoded. */
-export interface ReadResults extends Omit<ResultsFile, 'record'> {
-  record: VerdictRecord
 }
 
 const nullableString = (value: unknown): value is string | null =>
@@ -103,18 +83,18 @@ function toImageResult(value: unknown): ImageResult | undefined {
   return { path, url, status, bodystyle, code, message, requestId, sha: blob }
 }
 
-/** Reads a results file; throws an Error saying what is wrong with it (the caller names the file). */
-export function parseResultsFile(text: string): ReadResults {
+/** Reads a results file as the report it holds, or says what is wrong with it (the caller names the file). */
+export function parseResultsFile(text: string): Parsed<RunReport> {
   let value: unknown
   try {
     value = JSON.parse(text)
   } catch {
-    throw new Error('it is not valid JSON')
+    return problem('it is not valid JSON')
   }
   const json = asObject(value)
-  if (json?.format !== RESULTS_FILE_FORMAT) throw new Error('it is not a results file')
+  if (json?.format !== RESULTS_FILE_FORMAT) return problem('it is not a results file')
   if (json.version !== RESULTS_FILE_VERSION) {
-    throw new Error(
+    return problem(
       `it is of results version ${String(json.version)}; this action reads version ${RESULTS_FILE_VERSION}`,
     )
   }
@@ -142,7 +122,7 @@ export function parseResultsFile(text: string): ReadResults {
     retries === undefined ||
     throttled === undefined
   )
-    throw new Error('its header is incomplete')
+    return problem('its header is incomplete')
   if (
     index === undefined ||
     count === undefined ||
@@ -152,13 +132,13 @@ export function parseResultsFile(text: string): ReadResults {
     index > count ||
     count > MAX_SHARDS
   )
-    throw new Error('its shard is malformed')
+    return problem('its shard is malformed')
   if (!Array.isArray(json.results) || !Array.isArray(json.skipped))
-    throw new Error('its results are missing')
+    return problem('its results are missing')
   const results: ImageResult[] = []
   for (const item of json.results as unknown[]) {
     const result = toImageResult(item)
-    if (result === undefined) throw new Error(`result ${results.length + 1} is malformed`)
+    if (result === undefined) return problem(`result ${results.length + 1} is malformed`)
     results.push(result)
   }
   const skipped: { path: string; reason: string }[] = []
@@ -166,31 +146,39 @@ export function parseResultsFile(text: string): ReadResults {
     const skip = asObject(item)
     const path = asString(skip?.path)
     const reason = asString(skip?.reason)
-    if (path === undefined || reason === undefined) throw new Error('a skipped entry is malformed')
+    if (path === undefined || reason === undefined) return problem('a skipped entry is malformed')
     skipped.push({ path, reason })
   }
   const record = recordFromJson(json.record)
-  if ('problem' in record) throw new Error(`its verdict record is unusable: ${record.problem}`)
-  if (record.record.identity !== identity || record.record.scope !== repository)
-    throw new Error('its verdict record is of another detector or repository')
-  return {
-    format: RESULTS_FILE_FORMAT,
-    version: RESULTS_FILE_VERSION,
+  if (!record.ok) return problem(`its verdict record is unusable: ${record.problem}`)
+  if (record.value.identity !== identity || record.value.scope !== repository)
+    return problem('its verdict record is of another detector or repository')
+  return parsed({
     repository,
     sha,
     scope,
     shard: { index, count },
     identity,
     detector,
-    counts: countResults(results),
+    results,
+    skipped,
     reused,
     stats: { requests, retries, throttled },
-    skipped,
-    results,
-    record: record.record,
-  }
+    verdicts: record.value.verdicts,
+  })
 }
 
-export async function readResultsFile(path: string): Promise<ReadResults> {
-  return parseResultsFile(await readFile(path, 'utf8'))
+/** Results files are written by the action or the CLI; a far larger file is not one of them. */
+const MAX_RESULTS_FILE_BYTES = 256 * 1024 * 1024
+
+export async function readResultsFile(path: string): Promise<Parsed<RunReport>> {
+  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK)
+  try {
+    const info = await handle.stat()
+    if (!info.isFile()) return problem('it is not a regular file')
+    if (info.size > MAX_RESULTS_FILE_BYTES) return problem('it is larger than any results file')
+    return parseResultsFile(await handle.readFile('utf8'))
+  } finally {
+    await handle.close()
+  }
 }

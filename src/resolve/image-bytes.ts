@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto'
-import { readFile, stat } from 'node:fs/promises'
+import { gitBlobSha } from '../core/blob-sha.js'
+import { lstat, readFile } from 'node:fs/promises'
 import { isAbsolute, join, normalize, sep } from 'node:path'
 import { request } from 'undici'
 import { errorMessage } from '../core/errors.js'
@@ -12,11 +12,6 @@ import type { ImageFile, HeadCommit } from '../core/types.js'
 
 /** Larger answers are cut: the detector refuses files over 5 MB anyway. */
 const MAX_DOWNLOAD_BYTES = 32 * 1024 * 1024
-
-/** The git blob sha of some bytes: sha1 of `blob <size>\0` followed by the bytes. */
-export function gitBlobSha(bytes: Uint8Array): string {
-  return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex')
-}
 
 export interface ImageSourceOptions {
   octokit: Octokit
@@ -42,7 +37,7 @@ export async function readImageBytes(
   if (image.lfs) {
     const media = resolveImageUrl(
       LFS_MEDIA_URL,
-      { ...head.repo, sha: head.sha, ref: head.ref, path: image.path },
+      { ...head.repo, sha: head.sha, ref: head.ref, path: image.target ?? image.path },
       false,
     )
     return download(media, options.timeoutMs, `token ${options.githubToken}`)
@@ -64,11 +59,13 @@ async function readFromWorkspace(
   image: ImageFile,
 ): Promise<Uint8Array | undefined> {
   if (workspace === undefined || workspace === '') return undefined
-  const path = normalize(join(workspace, image.path))
+  // A link's target, so that a link in the checkout (which may point anywhere) is never followed.
+  const inRepository = image.target ?? image.path
+  const path = normalize(join(workspace, inRepository))
   // A path from the API never leaves the repository, but a crafted one must not read outside it.
-  if (isAbsolute(image.path) || !path.startsWith(normalize(workspace) + sep)) return undefined
+  if (isAbsolute(inRepository) || !path.startsWith(normalize(workspace) + sep)) return undefined
   try {
-    const info = await stat(path)
+    const info = await lstat(path)
     if (!info.isFile() || info.size > MAX_DOWNLOAD_BYTES) return undefined
     const bytes = new Uint8Array(await readFile(path))
     // Trust the checkout only when it holds exactly this commit's content.

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { gitBlobSha } from '../../src/resolve/image-bytes.js'
-import { encodeRecord, identityHash } from '../../src/record/comment-record.js'
+import { encodeRecord } from '../../src/record/comment-record.js'
 import { COMMENT_MARKER } from '../../src/report/render.js'
 import { failCheck, pass, apiError } from '../fakes/dashscope.js'
 import { runAction } from './harness.js'
 import { openPull, runOnPull, useFakes } from './setup.js'
+import { identityHash } from '../../src/record/verdicts.js'
+import { gitBlobSha } from '../../src/core/blob-sha.js'
 
 const fakes = useFakes()
 const MODEL = 'animate-anyone-detect-gen2'

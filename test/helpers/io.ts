@@ -1,5 +1,5 @@
-import type { ActionIo, AnnotationProperties } from '../../src/action/io.js'
 import type { CliIo } from '../../src/cli/io.js'
+import type { ActionIo, AnnotationProperties } from '../../src/publish/action-io.js'
 
 export type LogLevel = 'debug' | 'info' | 'notice' | 'warning' | 'error'
 

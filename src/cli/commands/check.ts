@@ -1,11 +1,11 @@
 import { parseArgs } from 'node:util'
 import { createPathFilter } from '../../gather/paths.js'
-import { detectTargets } from '../detect.js'
+import { checkLocalTargets } from '../detect.js'
 import { UsageError, type CliIo } from '../io.js'
 import { DETECTION_OPTIONS, cliSettings } from '../options.js'
 import type { ImageResult } from '../../decide/decide.js'
 import { countsLine, evidenceLines, exitStatus, reportSkipped, resultLine } from '../terminal.js'
-import { expandTargets, isUrl } from '../../gather/local-files.js'
+import { findLocalTargets, isUrl } from '../../gather/local-files.js'
 
 /** `aa-check check PATH_OR_URL...`: a line per image as it finishes, or one JSON array (--json). */
 export async function check(argv: string[], io: CliIo): Promise<number> {
@@ -23,13 +23,12 @@ export async function check(argv: string[], io: CliIo): Promise<number> {
   }
   const needsUpload = positionals.some((operand) => !isUrl(operand))
   const settings = cliSettings(values, io.env, needsUpload)
-  const { images, skipped } = await expandTargets(
+  const { targets, skipped } = await findLocalTargets(
     positionals,
-    settings.timeoutMs,
     createPathFilter(settings.include, settings.exclude),
   )
   reportSkipped(skipped, io)
-  if (images.length === 0) {
+  if (targets.length === 0) {
     throw new UsageError(`No images found in ${positionals.join(', ')}.`, 'check')
   }
   const stream = values.json
@@ -39,7 +38,11 @@ export async function check(argv: string[], io: CliIo): Promise<number> {
         if (values.explain) lines.push(...evidenceLines(result).map((l) => io.paint('dim', l)))
         io.stdout(`${lines.join('\n')}\n`)
       }
-  const results = await detectTargets(images, settings, io, stream, undefined, values.explain)
+  const { results } = await checkLocalTargets(targets, settings, io, {
+    scope: positionals.join(', '),
+    ...(stream === undefined ? {} : { onResult: stream }),
+    keepEvidence: values.explain,
+  })
   if (values.json) io.stdout(`${JSON.stringify(results, null, 2)}\n`)
   else io.stdout(`\n${io.paint('bold', countsLine(results))}\n`)
   return exitStatus(results)

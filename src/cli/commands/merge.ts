@@ -1,6 +1,6 @@
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { loadResultsFiles, mergeShards, shardProblems } from '../../report/merge.js'
+import { mergeResultsFiles } from '../../report/merge.js'
 import { inputReaders } from '../../config/config.js'
 import { emitReport, formatReport, reportFormat } from '../format.js'
 import { UsageError, type CliIo } from '../io.js'
@@ -33,27 +33,12 @@ export async function merge(argv: string[], io: CliIo): Promise<number> {
     return { failOnReject: input.bool('fail-on-reject'), onApiError: input.choice('on-api-error') }
   })
   const cwd = process.cwd()
-  const loaded = await loadResultsFiles(
+  const merged = await mergeResultsFiles(
     positionals.map((path) => resolve(cwd, path)),
     cwd,
   )
-  if ('problem' in loaded) throw new MergeError(`Cannot merge: ${loaded.problem}.`)
-  const { files } = loaded
-  const problems = shardProblems(files)
-  if (problems.length > 0) {
-    throw new MergeError(
-      `Cannot merge: the files are not the shards 1..n of one run: ${problems.join('; ')}.`,
-    )
-  }
-  const merged = mergeShards(files)
-  const report = formatReport(merged.results, format, {
-    scope: merged.scope,
-    detector: merged.detector,
-    sha: merged.sha,
-    reused: merged.reused,
-    skipped: merged.skipped,
-    policy,
-  })
-  await emitReport(report, merged.results, values.output, io)
-  return exitStatus(merged.results)
+  if (!merged.ok) throw new MergeError(`Cannot merge: ${merged.problem}.`)
+  const { report } = merged.value
+  await emitReport(formatReport(report, format, policy), report.results, values.output, io)
+  return exitStatus(report.results)
 }

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { runCheck, type CheckReport } from '../../../src/action/pipeline.js'
+import { runCheck } from '../../../src/action/pipeline.js'
+import type { Verdict } from '../../../src/decide/decide.js'
+import type { PullRequestTarget } from '../../../src/publish/comment.js'
+import { reportCounts, type RunReport } from '../../../src/report/run-report.js'
 import { publish } from '../../../src/publish/publish.js'
 import { COMMENT_MARKER } from '../../../src/report/render.js'
 import { GatherError } from '../../../src/core/errors.js'
@@ -28,20 +31,26 @@ async function runAndPublish(
   trigger: Trigger,
   detector: StubDetector,
   inputs: Record<string, string> = {},
-): Promise<{ report: CheckReport; io: RecordingIo }> {
+): Promise<{
+  report: RunReport
+  verdict: Verdict
+  pullRequest: PullRequestTarget | undefined
+  io: RecordingIo
+}> {
   const config = actionConfig(inputs)
   const io = new RecordingIo()
   const octokit = fakeOctokit(fake.github)
-  const report = await runCheck({
+  const { report, target } = await runCheck({
     config,
     trigger,
     octokit,
     detector,
     detectorName: 'the stub detector',
     io,
+    env: {},
   })
-  await publish(report, { config, octokit, io })
-  return { report, io }
+  const verdict = await publish(report, target, { config, octokit, io })
+  return { report, verdict, pullRequest: target.pullRequest, io }
 }
 
 const commentsOn = (number: number) => fake.github.comments.get(number) ?? []
@@ -54,10 +63,10 @@ describe('runCheck + publish on a pull request', () => {
       'notes.txt': 'not an image',
     })
     const detector = new StubDetector({ 'people/alice.jpg': passFull, 'people/bob.png': twoPeople })
-    const { report, io } = await runAndPublish(trigger, detector)
+    const { report, verdict, io } = await runAndPublish(trigger, detector)
 
     expect(detector.paths.sort()).toEqual(['people/alice.jpg', 'people/bob.png'])
-    expect(report.verdict.failed).toBe(true)
+    expect(verdict.failed).toBe(true)
     expect(report.scope).toBe('the 3 files changed by #7')
     expect(io.groups).toEqual(['Finding images', 'Detecting'])
     expect(io.outputObject()).toMatchObject({
@@ -156,10 +165,10 @@ describe('runCheck + publish on a pull request', () => {
 
   it('posts nothing with comment: on-failure when everything passes', async () => {
     const { trigger } = openPull(fake.github, { 'a.jpg': 'a' })
-    const { report } = await runAndPublish(trigger, new StubDetector({ 'a.jpg': passFull }), {
+    const { verdict } = await runAndPublish(trigger, new StubDetector({ 'a.jpg': passFull }), {
       comment: 'on-failure',
     })
-    expect(report.verdict.failed).toBe(false)
+    expect(verdict.failed).toBe(false)
     expect(commentsOn(7)).toHaveLength(0)
   })
 
@@ -180,7 +189,7 @@ describe('runCheck + publish on a pull request', () => {
     const { trigger } = openPull(fake.github, { 'notes.txt': 'text' })
     const detector = new StubDetector({})
     const { report, io } = await runAndPublish(trigger, detector)
-    expect(report.counts.checked).toBe(0)
+    expect(reportCounts(report).checked).toBe(0)
     expect(detector.jobs).toHaveLength(0)
     expect(io.messages('notice')).toEqual(['No images to check in the 1 files changed by #7.'])
     expect(commentsOn(7)).toHaveLength(0)
@@ -196,13 +205,16 @@ describe('runCheck + publish on other events', () => {
       'gone.jpg': null,
     })
     const detector = new StubDetector({ 'new.jpg': passFull, 'old.jpg': passFull })
-    const { report, io } = await runAndPublish(pushTrigger(before, after), detector)
+    const { report, verdict, pullRequest, io } = await runAndPublish(
+      pushTrigger(before, after),
+      detector,
+    )
     expect(report.results.map((r) => r.path)).toEqual(['new.jpg', 'old.jpg'])
-    expect(report.pullRequest).toBeUndefined()
+    expect(pullRequest).toBeUndefined()
     expect(report.scope).toBe(
       `the files changed from ${before.slice(0, 7)} to ${after.slice(0, 7)}`,
     )
-    expect(report.verdict).toEqual({ failed: false, summary: 'All 2 images passed.' })
+    expect(verdict).toEqual({ failed: false, summary: 'All 2 images passed.' })
     expect(fake.github.count('GET', /\/comments$/)).toBe(0)
     expect(fake.github.count('POST', /\/comments$/)).toBe(0)
     expect(io.summary).toContain('all 2 images passed')
@@ -216,13 +228,13 @@ describe('runCheck + publish on other events', () => {
       'c.gif': 'not included',
     })
     const detector = new StubDetector({ 'a.jpg': passFull, 'deep/er/b.webp': twoPeople })
-    const { report, io } = await runAndPublish(dispatchTrigger(sha), detector)
+    const { report, pullRequest, io } = await runAndPublish(dispatchTrigger(sha), detector)
     expect(report.scope).toBe(`every image at ${sha.slice(0, 7)}`)
     expect(report.results.map((r) => [r.path, r.status])).toEqual([
       ['a.jpg', 'pass'],
       ['deep/er/b.webp', 'reject'],
     ])
-    expect(report.pullRequest).toBeUndefined()
+    expect(pullRequest).toBeUndefined()
     expect(io.annotations('error').map((e) => e.properties?.file)).toEqual(['deep/er/b.webp'])
     expect(fake.github.count('POST', /\/comments$/)).toBe(0)
   })

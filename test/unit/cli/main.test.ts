@@ -3,11 +3,11 @@ import { join } from 'node:path'
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { runCli } from '../../../src/cli/main.js'
 import { COMMAND_HELP, USAGE } from '../../../src/cli/usage.js'
-import { gitBlobSha } from '../../../src/resolve/image-bytes.js'
 import { ROOT } from '../../e2e/harness.js'
 import { FakeDashScope, apiError, failCheck, pass } from '../../fakes/dashscope.js'
 import { listen } from '../../fakes/http.js'
 import { RecordingCliIo } from '../../helpers/io.js'
+import { gitBlobSha } from '../../../src/core/blob-sha.js'
 
 const PHOTOS = join(ROOT, 'test/fixtures/photos')
 

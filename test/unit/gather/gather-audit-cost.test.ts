@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { gatherImages, headOf, probeLfsPointers } from '../../../src/gather/gather.js'
+import { gatherImages, headOf } from '../../../src/gather/gather.js'
 import { createOctokit } from '../../../src/github/octokit.js'
 import { silentLogger } from '../../../src/core/log.js'
 import { FakeGitHub } from '../../fakes/github.js'
 import type { Trigger } from '../../../src/core/types.js'
+import { probeLfsPointers } from '../../../src/resolve/lfs.js'
 
 const pointer = (i: number) =>
   `version https://git-lfs.github.com/spec/v1\noid sha256:${i.toString(16).padStart(64, '0')}\nsize ${1000 + i}\n`

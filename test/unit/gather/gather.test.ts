@@ -14,7 +14,7 @@ const pointer = (oid: string) =>
 const paths = (gathered: { images: { path: string }[] }) => gathered.images.map((i) => i.path)
 
 describe('gatherImages on a pull request', () => {
-  it('lists the changed images with their blob shas, and skips links and submodules', async () => {
+  it('lists the changed images with their blob shas, checks a link as its target, skips submodules', async () => {
     const { trigger } = openPull(fake.github, {
       'people/a.jpg': 'a',
       'people/B.PNG': 'b',
@@ -25,18 +25,60 @@ describe('gatherImages on a pull request', () => {
     const log = new RecordingIo()
     const gathered = await gatherImages(fake.octokit, trigger, images, log)
     expect(gathered.images).toEqual([
+      { path: 'link.jpg', sha: blobSha(Buffer.from('a')), lfs: false, target: 'people/a.jpg' },
       { path: 'people/B.PNG', sha: blobSha(Buffer.from('b')), lfs: false },
       { path: 'people/a.jpg', sha: blobSha(Buffer.from('a')), lfs: false },
     ])
-    expect(gathered.skipped).toEqual([
-      { path: 'link.jpg', reason: 'symbolic link' },
-      { path: 'vendor.png', reason: 'submodule' },
-    ])
+    expect(gathered.skipped).toEqual([{ path: 'vendor.png', reason: 'submodule' }])
+    expect(gathered.refused).toEqual([])
     expect(gathered.scope).toBe('the 5 files changed by #7')
     expect(gathered.head).toMatchObject({ repo: { owner: 'acme', repo: 'photos' }, ref: 'feature' })
-    expect(log.messages('notice')).toEqual([
-      'Skipped link.jpg: a symbolic link, not an image file.',
-      'Skipped vendor.png: a submodule, not an image file.',
+    expect(log.messages('notice')).toEqual(['Skipped vendor.png: a submodule, not an image file.'])
+  })
+
+  it("checks a link to a file that is not an image by name as that file, under the link's path", async () => {
+    const { trigger } = openPull(fake.github, {
+      'assets/blob.dat': 'pixels',
+      'characters/bob.jpg': { content: '../assets/blob.dat', mode: '120000' },
+    })
+    const gathered = await gatherImages(fake.octokit, trigger, images, new RecordingIo())
+    expect(gathered.images).toEqual([
+      {
+        path: 'characters/bob.jpg',
+        sha: blobSha(Buffer.from('pixels')),
+        lfs: false,
+        target: 'assets/blob.dat',
+      },
+    ])
+  })
+
+  it('refuses a link that leaves the repository, dangles or points at a directory', async () => {
+    const { trigger } = openPull(fake.github, {
+      'people/dir/x.txt': 'x',
+      'out.jpg': { content: '../../etc/passwd', mode: '120000' },
+      'abs.jpg': { content: '/etc/passwd', mode: '120000' },
+      'gone.jpg': { content: 'nowhere.jpg', mode: '120000' },
+      'dir.jpg': { content: 'people/dir', mode: '120000' },
+    })
+    const gathered = await gatherImages(fake.octokit, trigger, images, new RecordingIo())
+    expect(gathered.images).toEqual([])
+    expect(gathered.refused.map((r) => [r.path, r.code, r.message])).toEqual([
+      [
+        'abs.jpg',
+        'InvalidURL',
+        'A symbolic link to /etc/passwd, outside the repository: link to a file inside it, or commit the image itself.',
+      ],
+      [
+        'dir.jpg',
+        'InvalidURL',
+        'A symbolic link to people/dir: a directory or submodule, not a file.',
+      ],
+      ['gone.jpg', 'InvalidURL', 'A symbolic link to nowhere.jpg: nothing at this commit.'],
+      [
+        'out.jpg',
+        'InvalidURL',
+        'A symbolic link to ../../etc/passwd, outside the repository: link to a file inside it, or commit the image itself.',
+      ],
     ])
   })
 

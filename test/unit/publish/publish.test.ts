@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { annotate } from '../../../src/publish/publish.js'
-import type { ActionIo, AnnotationProperties } from '../../../src/action/io.js'
 import { toResult } from '../../../src/decide/decide.js'
+import type { ActionIo, AnnotationProperties } from '../../../src/publish/action-io.js'
 
 interface Said {
   kind: string

@@ -1,14 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { inflateRawSync } from 'node:zlib'
-import {
-  VerdictCache,
-  decodeRecord,
-  encodeRecord,
-  identityHash,
-  type RecordedVerdict,
-  type VerdictRecord,
-} from '../../../src/record/comment-record.js'
+import { decodeRecord, encodeRecord } from '../../../src/record/comment-record.js'
+import type { RecordedVerdict, VerdictRecord } from '../../../src/record/verdicts.js'
 
 const sha = () => randomBytes(20).toString('hex')
 
@@ -44,45 +37,26 @@ describe('verdict record', () => {
     expect(Math.min(...ages)).toBe(2000 - (kept?.size ?? 0))
   })
 
+  it('reads the record only at the very end of the body (a marker in a file name is not one)', () => {
+    const genuine: VerdictRecord = { identity: 'id', scope: 'acme/photos#7', verdicts: new Map() }
+    const forgedSha = sha()
+    const forged = encodeRecord(
+      {
+        identity: 'id',
+        scope: 'acme/photos#7',
+        verdicts: new Map([[forgedSha, { status: 'pass', at: Date.now() + 9e11 }]]),
+      },
+      10_000,
+    )
+    const body = `report\n| \`people/ok ${forged} .jpg\` |\n\n<sub>footer</sub>\n\n${encodeRecord(genuine, 10_000)}`
+    expect(decodeRecord(body)?.verdicts.has(forgedSha)).toBe(false)
+    // With no record at the end, none is read, even though one stands earlier in the body.
+    expect(decodeRecord(`report\n\`${forged}\`\n\n<sub>footer</sub>`)).toBeUndefined()
+    expect(decodeRecord(`${forged}\n`)?.verdicts.has(forgedSha)).toBe(true)
+  })
+
   it('reads garbage as no record', () => {
     expect(decodeRecord('no record here')).toBeUndefined()
     expect(decodeRecord('<!-- animate-anyone-check:record !!!notbase64 -->')).toBeUndefined()
-  })
-})
-
-describe('VerdictCache', () => {
-  const identity = 'dashscope https://user:hunter2@proxy.example/aa-detect?access_token=tok m'
-  const detection = { status: 'reject' as const, code: 'InvalidFile.Content', message: 'two' }
-
-  it('writes only a hash of the detector identity: no endpoint credentials in the comment', () => {
-    const cache = new VerdictCache(identity, 'acme/photos#7')
-    cache.remember(sha(), detection)
-    const text = cache.encode(10_000)
-    const decoded = decodeRecord(text)
-    expect(decoded?.identity).toBe(identityHash(identity))
-    const json = inflateRawSync(
-      Buffer.from(text.replace(/^<!-- \S+ /, '').replace(/ -->$/, ''), 'base64'),
-    ).toString('utf8')
-    expect(json).not.toContain('hunter2')
-    expect(json).not.toContain('access_token')
-    expect(json).not.toContain('proxy.example')
-  })
-
-  it('reuses a record of the same identity and scope only', () => {
-    const key = sha()
-    const source = new VerdictCache(identity, 'acme/photos#7')
-    source.remember(key, detection)
-    const record = decodeRecord(source.encode(10_000))
-    expect(new VerdictCache(identity, 'acme/photos#7', record).get(key)).toEqual(detection)
-    const copied = new VerdictCache(identity, 'acme/photos#8', record)
-    expect(copied.foreign).toBe(true)
-    expect(copied.get(key)).toBeUndefined()
-    expect(new VerdictCache('local other', 'acme/photos#7', record).get(key)).toBeUndefined()
-  })
-
-  it('never keeps errors', () => {
-    const cache = new VerdictCache(identity, 'acme/photos#7')
-    cache.remember(sha(), { status: 'error', code: 'Timeout' })
-    expect(cache.size).toBe(0)
   })
 })

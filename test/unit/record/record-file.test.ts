@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { createHash, randomUUID } from 'node:crypto'
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -10,8 +11,8 @@ import {
   recordToJson,
   writeRecordFile,
 } from '../../../src/record/record-file.js'
-import { VerdictCache, identityHash, type VerdictRecord } from '../../../src/record/comment-record.js'
 import type { Logger } from '../../../src/core/log.js'
+import { VerdictCache, identityHash, type VerdictRecord } from '../../../src/record/verdicts.js'
 
 const IDENTITY = identityHash('dashscope https://example.com/aa m')
 const sha = (i: number) => i.toString(16).padStart(40, '0')
@@ -52,12 +53,12 @@ describe('record file format', () => {
   it('round-trips every verdict (times to the second)', () => {
     const original = record(1000)
     const parsed = decodeRecordFile(encodeRecordFile(original))
-    if ('problem' in parsed) throw new Error(parsed.problem)
-    expect(parsed.record.identity).toBe(IDENTITY)
-    expect(parsed.record.scope).toBe('acme/photos')
-    expect(parsed.record.verdicts.size).toBe(1000)
+    if (!parsed.ok) throw new Error(parsed.problem)
+    expect(parsed.value.identity).toBe(IDENTITY)
+    expect(parsed.value.scope).toBe('acme/photos')
+    expect(parsed.value.verdicts.size).toBe(1000)
     for (const [key, verdict] of original.verdicts) {
-      expect(parsed.record.verdicts.get(key)).toEqual({
+      expect(parsed.value.verdicts.get(key)).toEqual({
         ...verdict,
         at: Math.floor(verdict.at / 1000) * 1000,
       })
@@ -69,7 +70,7 @@ describe('record file format', () => {
     const bytes = Buffer.byteLength(text)
     expect(bytes).toBeLessThan(10 * 1024 * 1024)
     const parsed = decodeRecordFile(text)
-    expect('record' in parsed && parsed.record.verdicts.size).toBe(100_000)
+    expect(parsed.ok && parsed.value.verdicts.size).toBe(100_000)
   })
 
   it('writes each distinct verdict once', () => {
@@ -80,6 +81,7 @@ describe('record file format', () => {
     const json = recordToJson(record(10))
     json.verdict[3] = json.verdict[3] === 0 ? 1 : 0
     expect(decodeRecordFile(JSON.stringify(json))).toEqual({
+      ok: false,
       problem: 'its checksum does not match its content (damaged or edited)',
     })
   })
@@ -94,7 +96,7 @@ describe('record file format', () => {
       'it was written by a newer version of the action (record version 2; this one reads 1)',
     ],
   ])('ignores %s', (_, text, problem) => {
-    expect(decodeRecordFile(text)).toEqual({ problem })
+    expect(decodeRecordFile(text)).toEqual({ ok: false, problem })
   })
 
   it('never uses part of a file: one malformed entry and nothing is read', () => {
@@ -106,6 +108,7 @@ describe('record file format', () => {
       checksum: createHash('sha256').update(JSON.stringify(body)).digest('hex'),
     }
     expect(decodeRecordFile(JSON.stringify(resigned))).toEqual({
+      ok: false,
       problem: 'entry 5 is malformed',
     })
   })
@@ -125,7 +128,11 @@ describe('readRecordFile and writeRecordFile', () => {
     await writeRecordFile(path, record(20))
     expect(await readdir(join(dir, 'nested'))).toEqual(['aa-record.json'])
     const log = recorder()
-    const read = await readRecordFile(path, { identity: IDENTITY, scope: 'acme/photos' }, log)
+    const read = await readRecordFile(
+      path,
+      { identity: IDENTITY, scope: 'acme/photos', key: '' },
+      log,
+    )
     expect(read?.verdicts.size).toBe(20)
     expect(log.lines).toEqual([])
   })
@@ -134,7 +141,7 @@ describe('readRecordFile and writeRecordFile', () => {
     const log = recorder()
     const path = join(dir, 'none.json')
     expect(
-      await readRecordFile(path, { identity: IDENTITY, scope: 'acme/photos' }, log),
+      await readRecordFile(path, { identity: IDENTITY, scope: 'acme/photos', key: '' }, log),
     ).toBeUndefined()
     expect(log.lines).toEqual([
       `info: No record file at ${path} yet: it is written at the end of this run.`,
@@ -144,12 +151,12 @@ describe('readRecordFile and writeRecordFile', () => {
   it.each([
     [
       'another repository',
-      { identity: IDENTITY, scope: 'evil/fork' },
+      { identity: IDENTITY, scope: 'evil/fork', key: '' },
       'it belongs to acme/photos, not evil/fork.',
     ],
     [
       'another detector',
-      { identity: identityHash('local'), scope: 'acme/photos' },
+      { identity: identityHash('local'), scope: 'acme/photos', key: '' },
       'its verdicts came from another backend, endpoint or model.',
     ],
   ])('ignores a file of %s with a warning', async (_, expected, reason) => {
@@ -160,11 +167,60 @@ describe('readRecordFile and writeRecordFile', () => {
     expect(log.lines).toEqual([`warning: Ignoring the record file ${path}: ${reason}`])
   })
 
+  it('refuses a FIFO or a device before reading anything from it', async () => {
+    const fifo = join(dir, 'aa-record.fifo')
+    execFileSync('mkfifo', [fifo])
+    for (const path of [fifo, '/dev/zero']) {
+      const log = recorder()
+      const started = performance.now()
+      expect(
+        await readRecordFile(path, { identity: IDENTITY, scope: 'acme/photos', key: '' }, log),
+      ).toBeUndefined()
+      expect(performance.now() - started).toBeLessThan(2000)
+      expect(log.lines).toEqual([
+        `warning: Ignoring the record file ${path}: it is not a regular file.`,
+      ])
+    }
+  })
+
+  it('with a record-key, trusts only a file signed with that key', async () => {
+    const path = join(dir, 'aa-record.json')
+    const expected = { identity: IDENTITY, scope: 'acme/photos', key: 'k3y' }
+    await writeRecordFile(path, record(5), 'k3y')
+    expect(JSON.parse(await readFile(path, 'utf8'))).toMatchObject({
+      checksum: expect.stringMatching(/^hmac-sha256:[0-9a-f]{64}$/) as unknown,
+    })
+    expect((await readRecordFile(path, expected, recorder()))?.verdicts.size).toBe(5)
+
+    const cases: [string, () => Promise<void>, string][] = [
+      [
+        'unsigned (its plain checksum is public)',
+        () => writeRecordFile(path, record(5)),
+        'it is not signed with the record-key (anyone could have written it)',
+      ],
+      [
+        'signed with another key',
+        () => writeRecordFile(path, record(5), 'other'),
+        'its signature does not match its content under the record-key (edited, or another key)',
+      ],
+    ]
+    for (const [, write, reason] of cases) {
+      await write()
+      const log = recorder()
+      expect(await readRecordFile(path, expected, log)).toBeUndefined()
+      expect(log.lines).toEqual([`warning: Ignoring the record file ${path}: ${reason}.`])
+    }
+    await writeRecordFile(path, record(5), 'k3y')
+    const log = recorder()
+    expect(await readRecordFile(path, { ...expected, key: '' }, log)).toBeUndefined()
+    expect(log.lines[0]).toContain('signed with a record-key, and this run has none')
+  })
+
   it('shows a hostile file name safely in the warning', async () => {
     const path = join(dir, 'bad\n::error::x.json')
     await writeFile(path, 'garbage')
     const log = recorder()
-    await readRecordFile(path, { identity: IDENTITY, scope: 'acme/photos' }, log)
+    await readRecordFile(path, { identity: IDENTITY, scope: 'acme/photos', key: '' }, log)
     expect(log.lines[0]).toContain('bad\\n::error::x.json')
     expect(log.lines[0]).not.toContain('\n')
   })

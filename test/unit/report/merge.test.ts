@@ -9,14 +9,11 @@ import {
   shardProblems,
   type NamedResults,
 } from '../../../src/report/merge.js'
-import {
-  parseResultsFile,
-  toResultsFile,
-  type ReadResults,
-} from '../../../src/report/results-file.js'
+import { parseResultsFile, toResultsFile } from '../../../src/report/results-file.js'
+import type { RunReport } from '../../../src/report/run-report.js'
 import { inShard, type Shard } from '../../../src/core/shard.js'
 import type { ImageResult } from '../../../src/decide/decide.js'
-import { VerdictCache } from '../../../src/record/comment-record.js'
+import { VerdictCache, identityHash } from '../../../src/record/verdicts.js'
 
 const IDENTITY = 'dashscope https://example.com/aa m'
 const sha = (i: number) => (i * 2654435761).toString(16).padStart(8, '0').slice(-8).repeat(5)
@@ -48,17 +45,20 @@ function shardFile(shard: Shard, overrides: Partial<{ sha: string; identity: str
       scope: 'every image at aaaaaaa',
       shard,
       detector: 'DashScope m',
+      identity: cache.identity,
       results,
       reused: 1,
       stats: { requests: results.length, retries: 0, throttled: 0 },
       skipped: [{ path: 'link.jpg', reason: 'symbolic link' }],
-      cache,
+      verdicts: cache.snapshot(),
     }),
   )
-  return parseResultsFile(text)
+  const parsed = parseResultsFile(text)
+  if (!parsed.ok) throw new Error(parsed.problem)
+  return parsed.value
 }
 
-const named = (name: string, file: ReadResults): NamedResults => ({ name, file })
+const named = (name: string, file: RunReport): NamedResults => ({ name, file })
 const three = () => [1, 2, 3].map((index) => shardFile({ index, count: 3 }))
 
 describe('shardProblems', () => {
@@ -119,11 +119,24 @@ describe('mergeShards', () => {
     expect(merged.results.map((r) => r.path)).toEqual(
       Array.from({ length: 30 }, (_, i) => `photos/${String(i).padStart(2, '0')}.jpg`),
     )
-    expect(merged.record.verdicts.size).toBe(30)
+    expect(merged.verdicts.size).toBe(30)
     expect(merged.reused).toBe(3)
     expect(merged.stats.requests).toBe(30)
     expect(merged.skipped).toEqual([{ path: 'link.jpg', reason: 'symbolic link' }])
     expect(merged.scope).toBe('every image at aaaaaaa')
+  })
+})
+
+describe('mergeShards and times', () => {
+  it('reads a verdict dated in the future as now', () => {
+    const [a, b, c] = three()
+    if (a === undefined || b === undefined || c === undefined) throw new Error('no shards')
+    const [key, verdict] = [...a.verdicts][0] ?? []
+    if (key === undefined || verdict === undefined) throw new Error('no verdict')
+    const forged = { ...a, verdicts: new Map([[key, { ...verdict, at: Date.UTC(2099, 0, 1) }]]) }
+    const now = Date.UTC(2026, 11, 2)
+    const merged = mergeShards([named('a', forged), named('b', b), named('c', c)], now)
+    expect(merged.verdicts.get(key)?.at).toBe(now)
   })
 })
 
@@ -137,7 +150,7 @@ describe('results files', () => {
       'it is of results version 2; this action reads version 1',
     ],
   ])('refuses %s', (_, text, message) => {
-    expect(() => parseResultsFile(text)).toThrow(message)
+    expect(parseResultsFile(text)).toEqual({ ok: false, problem: message })
   })
 
   it('refuses a malformed result and a broken record', () => {
@@ -145,12 +158,14 @@ describe('results files', () => {
       string,
       unknown
     >
-    expect(() => parseResultsFile(JSON.stringify({ ...file, results: [{ path: 1 }] }))).toThrow(
-      'result 1 is malformed',
-    )
-    expect(() => parseResultsFile(JSON.stringify({ ...file, record: {} }))).toThrow(
-      'its verdict record is unusable: it is not a verdict record',
-    )
+    expect(parseResultsFile(JSON.stringify({ ...file, results: [{ path: 1 }] }))).toEqual({
+      ok: false,
+      problem: 'result 1 is malformed',
+    })
+    expect(parseResultsFile(JSON.stringify({ ...file, record: {} }))).toEqual({
+      ok: false,
+      problem: 'its verdict record is unusable: it is not a verdict record',
+    })
   })
 
   let dir = ''
@@ -170,12 +185,13 @@ describe('results files', () => {
     const paths = await findResultsFiles(['shards/*/r.json'], dir)
     expect(paths).toEqual([join(dir, 'shards/a/r.json'), join(dir, 'shards/b/r.json')])
     const loaded = await loadResultsFiles(paths, dir)
-    expect('files' in loaded && loaded.files.map((f) => f.name)).toEqual([
+    expect(loaded.ok && loaded.value.map((f) => f.name)).toEqual([
       'shards/a/r.json',
       'shards/b/r.json',
     ])
     await writeFile(join(dir, 'shards/b/r.json'), '{')
     expect(await loadResultsFiles(paths, dir)).toEqual({
+      ok: false,
       problem: 'cannot use shards/b/r.json: it is not valid JSON',
     })
   })
@@ -188,10 +204,11 @@ function toResultsFileFor(shard: Shard) {
     scope: 's',
     shard,
     detector: 'd',
+    identity: identityHash(IDENTITY),
     results: [result('a.jpg')],
     reused: 0,
     stats: { requests: 1, retries: 0, throttled: 0 },
     skipped: [],
-    cache: new VerdictCache(IDENTITY, 'acme/photos'),
+    verdicts: new Map(),
   })
 }

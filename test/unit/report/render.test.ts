@@ -2,10 +2,8 @@ import { describe, expect, it } from 'vitest'
 import {
   COMMENT_LIMIT,
   COMMENT_MARKER,
-  codeSpan,
   commentMarker,
   countBytes,
-  escapeText,
   renderReport,
   renderReportWithOmissions,
   type ReportContext,
@@ -13,6 +11,7 @@ import {
 import { sanitizeCommentKey } from '../../../src/config/config.js'
 import { reportLinks, serverUrl } from '../../../src/report/links.js'
 import { countResults, toResult, type ImageResult } from '../../../src/decide/decide.js'
+import { codeSpan, escapeText } from '../../../src/report/markdown.js'
 
 const HEAD = '0123456789abcdef0123456789abcdef01234567'
 const BLOB = 'b10bb10bb10bb10bb10bb10bb10bb10bb10bb10b'

@@ -2,11 +2,12 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it, onTestFinished } from 'vitest'
-import { download, gitBlobSha, readImageBytes } from '../../../src/resolve/image-bytes.js'
+import { download, readImageBytes } from '../../../src/resolve/image-bytes.js'
 import { listen } from '../../fakes/http.js'
 import { REPO, TOKEN, useFakeGitHub } from '../../helpers/github.js'
 import { RecordingIo } from '../../helpers/io.js'
 import type { HeadCommit, ImageFile } from '../../../src/core/types.js'
+import { gitBlobSha } from '../../../src/core/blob-sha.js'
 
 const fake = useFakeGitHub()
 const committed = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4])
