@@ -74,7 +74,14 @@ detector, so the action or any DashScope client can point its endpoint at it.
   --download-queue N              requests waiting for a download; default: ${SERVE_DEFAULTS.downloadQueue}
   --fetch-timeout SECONDS         deadline of a whole image download; default: ${SERVE_DEFAULTS.fetchTimeoutSeconds}
   --upload-store-mb N             memory for uploaded images (oss:// URLs); default: ${SERVE_DEFAULTS.uploadStoreMb}
+  --upload-timeout SECONDS        deadline of an upload's whole body; default: ${SERVE_DEFAULTS.uploadTimeoutSeconds}
+  --upload-min-rate KB            KB/s an upload must average from its 5th second on; slower
+                                  ones are cut off; default: ${SERVE_DEFAULTS.uploadMinRateKb}
+  --uploads-per-client N          uploads in flight from one client address; default: ${SERVE_DEFAULTS.uploadsPerClient}
   --allow-private                 let image URLs reach private and special-purpose addresses
+  --no-auth                       serve without a key on an address beyond loopback (anyone who
+                                  can reach it can use it); without a key serve listens only on
+                                  a loopback address, and says that any local process can use it
   -h, --help                      this help`,
 }
 

@@ -26,6 +26,11 @@ export const SERVE_DEFAULTS = {
   downloadQueue: 32,
   fetchTimeoutSeconds: 10,
   uploadStoreMb: 128,
+  /** Seconds an upload's whole body may take. */
+  uploadTimeoutSeconds: 60,
+  /** KB/s an upload's body must average, from its 5th second on. */
+  uploadMinRateKb: 16,
+  uploadsPerClient: 4,
 } as const
 
 /** Where `aa-check serve` also takes the key clients must send (argv is readable by all users). */

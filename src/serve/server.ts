@@ -4,15 +4,24 @@ import PQueue from 'p-queue'
 import { Response } from 'undici'
 import { errorMessage } from '../core/errors.js'
 import type { Detection } from '../detect/types.js'
+// An `oss://` URL the storage no longer holds: not a verdict on the image (never `InvalidURL`).
+import { OBJECT_MISSING_CODE } from '../detect/dashscope/response.js'
 import { FetchRefused, SafeFetcher } from './safe-fetch.js'
 import { TemporaryStorage, UPLOAD_HOST_PATH, UPLOADS_PATH } from './uploads.js'
 import { BodyTooLargeError } from '../core/http-body.js'
+import {
+  PacedBody,
+  UploadTooSlowError,
+  leadingFields,
+  multipartBoundary,
+  type UploadPace,
+} from './upload-body.js'
 
 export const DETECT_PATH = '/api/v1/services/aigc/image2video/aa-detect'
 const MAX_BODY_BYTES = 64 * 1024
 /** Room for the form fields around the file in an upload. */
 const MAX_FORM_OVERHEAD_BYTES = 64 * 1024
-/** Uploads read at once: each holds up to a file's bytes before its signature is checked. */
+/** Uploads read at once, their policy and signature checked: each holds up to a file's bytes. */
 const MAX_UPLOADS_IN_FLIGHT = 8
 const UPLOAD_TTL_MS = 300_000
 /**
@@ -46,6 +55,10 @@ export interface ServeOptions {
   maxImageBytes: number
   /** All uploaded images held together (the temporary storage behind `oss://` URLs). */
   uploadStoreBytes: number
+  /** How fast an upload's body must arrive; slower ones are cut off (400 RequestTimeout). */
+  uploadPace: UploadPace
+  /** Uploads in flight from one client address, checked or not; beyond that, 429 Throttling. */
+  uploadsPerClient: number
   /** One line per request, never with secrets. */
   log: (line: string) => void
 }
@@ -57,6 +70,8 @@ interface Answer {
   code?: string
   /** The request body was refused unread: discard the rest before the connection is reused. */
   unread?: true
+  /** End the connection after the answer, whatever is left unread. */
+  close?: true
 }
 
 const error = (status: number, code: string, message: string, requestId: string): Answer => ({
@@ -65,15 +80,18 @@ const error = (status: number, code: string, message: string, requestId: string)
   body: { code, message, request_id: requestId },
 })
 
-const tooLarge = (maxBytes: number, requestId: string): Answer => ({
+const tooLarge = (maxBytes: number, requestId: string, what = 'request body'): Answer => ({
   ...error(
     413,
     'RequestTooLarge',
-    `The request body is larger than ${formatBytes(maxBytes)}.`,
+    `The ${what} is larger than ${formatBytes(maxBytes)}.`,
     requestId,
   ),
   unread: true,
 })
+
+/** DashScope's answer to `X-DashScope-Async: enable` on a service that only answers at once. */
+export const ASYNC_REFUSED_MESSAGE = 'current user api does not support asynchronous calls'
 
 /**
  * The local detector behind DashScope's aa-detect API: the same request, the same success and error
@@ -102,6 +120,7 @@ export function createDetectionServer(options: ServeOptions): {
   })
   const sweeper = setInterval(() => storage.sweep(), 10_000).unref()
   let uploading = 0
+  const uploadsByClient = new Map<string, number>()
   const inFlight = new Set<Promise<void>>()
   const expectedKey =
     options.apiKey === undefined ? undefined : Buffer.from(`Bearer ${options.apiKey}`)
@@ -138,8 +157,8 @@ export function createDetectionServer(options: ServeOptions): {
       if (bytes !== undefined) return bytes
       return error(
         400,
-        'InvalidURL',
-        `${imageUrl} is not in this server's temporary storage (unknown or expired).`,
+        OBJECT_MISSING_CODE,
+        `${imageUrl} is not in this server's temporary storage (expired, evicted or never uploaded); upload the file again.`,
         requestId,
       )
     }
@@ -157,6 +176,9 @@ export function createDetectionServer(options: ServeOptions): {
 
   async function detect(req: IncomingMessage, requestId: string): Promise<Answer> {
     if (!authorized(req)) return unauthorized(requestId)
+    if (String(req.headers['x-dashscope-async'] ?? '').toLowerCase() === 'enable') {
+      return { ...error(403, 'AccessDenied', ASYNC_REFUSED_MESSAGE, requestId), unread: true }
+    }
     if (!/^application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i.test(req.headers['content-type'] ?? '')) {
       return error(
         400,
@@ -238,24 +260,102 @@ export function createDetectionServer(options: ServeOptions): {
   }
 
   async function upload(req: IncomingMessage, requestId: string): Promise<Answer> {
+    const client = req.socket.remoteAddress ?? ''
+    const fromClient = uploadsByClient.get(client) ?? 0
+    if (fromClient >= options.uploadsPerClient) {
+      return {
+        ...error(
+          429,
+          'Throttling',
+          'Too many uploads in flight from this address; retry later.',
+          requestId,
+        ),
+        unread: true,
+      }
+    }
+    uploadsByClient.set(client, fromClient + 1)
+    try {
+      return await receiveUpload(req, requestId)
+    } finally {
+      const left = (uploadsByClient.get(client) ?? 1) - 1
+      if (left === 0) uploadsByClient.delete(client)
+      else uploadsByClient.set(client, left)
+    }
+  }
+
+  /**
+   * An upload in two steps: the form fields before the file, whose policy and signature are
+   * checked before the upload takes one of the slots; then the file, within the same deadline and
+   * minimum rate, in a slot.
+   */
+  async function receiveUpload(req: IncomingMessage, requestId: string): Promise<Answer> {
     const contentType = req.headers['content-type'] ?? ''
-    if (!/^multipart\/form-data\s*;/i.test(contentType)) {
-      return error(400, 'InvalidArgument', 'Content-Type must be multipart/form-data.', requestId)
+    const boundary = multipartBoundary(contentType)
+    if (boundary === undefined) {
+      return {
+        ...error(
+          400,
+          'InvalidArgument',
+          'Content-Type must be multipart/form-data with a boundary.',
+          requestId,
+        ),
+        unread: true,
+      }
     }
     const maxBytes = options.maxImageBytes + MAX_FORM_OVERHEAD_BYTES
-    if (uploading >= MAX_UPLOADS_IN_FLIGHT) return throttled(requestId)
-    uploading++
+    const fileTooLarge = () => tooLarge(options.maxImageBytes, requestId, 'file')
+    if (Number(req.headers['content-length'] ?? 0) > maxBytes) return fileTooLarge()
+    const body = new PacedBody(req, maxBytes, options.uploadPace)
     let form
     try {
-      const body = await readBody(req, maxBytes)
-      // Deprecated for untrusted bodies because it buffers them whole: this one is capped above.
-      // eslint-disable-next-line @typescript-eslint/no-deprecated
-      form = await new Response(body, { headers: { 'content-type': contentType } }).formData()
+      const head = await body.prefix(
+        (bytes) =>
+          bytes.length > MAX_FORM_OVERHEAD_BYTES ||
+          leadingFields(bytes, boundary).state === 'complete',
+      )
+      const leading = leadingFields(head, boundary)
+      if (leading.state === 'incomplete' && head.length > MAX_FORM_OVERHEAD_BYTES) {
+        return {
+          ...error(
+            400,
+            'InvalidArgument',
+            `The form fields before the file take more than ${formatBytes(MAX_FORM_OVERHEAD_BYTES)}.`,
+            requestId,
+          ),
+          unread: true,
+        }
+      }
+      if (leading.state === 'complete') {
+        const field = (name: string) => leading.fields.get(name)
+        const refusal = storage.refusal({
+          accessKeyId: field('OSSAccessKeyId'),
+          policy: field('policy'),
+          signature: field('Signature'),
+          key: field('key'),
+        })
+        if (refusal !== undefined) {
+          const where = leading.file ? ' before the file (file must be the last form field)' : ''
+          return { ...error(403, 'AccessDenied', `${refusal}${where}.`, requestId), unread: true }
+        }
+      }
+      if (uploading >= MAX_UPLOADS_IN_FLIGHT) return { ...throttled(requestId), unread: true }
+      uploading++
+      try {
+        const whole = await body.whole()
+        // Deprecated for untrusted bodies because it buffers them whole: this one is capped above.
+        // eslint-disable-next-line @typescript-eslint/no-deprecated
+        form = await new Response(whole, { headers: { 'content-type': contentType } }).formData()
+      } finally {
+        uploading--
+      }
     } catch (cause) {
-      if (cause instanceof BodyTooLargeError) return tooLarge(maxBytes, requestId)
+      if (cause instanceof BodyTooLargeError) return fileTooLarge()
+      if (cause instanceof UploadTooSlowError) {
+        return { ...error(400, 'RequestTimeout', cause.message, requestId), close: true }
+      }
       return error(400, 'InvalidArgument', `Unreadable form: ${errorMessage(cause)}`, requestId)
     } finally {
-      uploading--
+      body.stop()
     }
     const text = (name: string) => {
       const value = form.get(name)
@@ -329,8 +429,10 @@ export function createDetectionServer(options: ServeOptions): {
       answer = error(500, 'InternalError', errorMessage(cause), requestId)
     }
     // Past the limit of what is worth discarding, the connection ends with the answer.
-    const headers: Record<string, string> =
-      answer.unread === true && !discardRest(req) ? { connection: 'close' } : {}
+    const close = answer.close === true || (answer.unread === true && !discardRest(req))
+    const headers: Record<string, string> = close ? { connection: 'close' } : {}
+    // Whatever the client still sends is never read.
+    if (answer.close === true) res.once('finish', () => req.socket.destroy())
     if (answer.body === undefined) {
       res.writeHead(answer.status, { ...headers, 'content-length': '0' })
       res.end()

@@ -4,7 +4,8 @@ export const UPLOADS_PATH = '/api/v1/uploads'
 /** Where the policy sends clients' form POSTs: this server, in place of DashScope's OSS bucket. */
 export const UPLOAD_HOST_PATH = '/oss-upload'
 const ACCESS_KEY_ID = 'aa-check-serve'
-const KEY_NAME = /^[A-Za-z0-9._-]{1,200}$/
+/** OSS's longest object key, in UTF-8 bytes. */
+const MAX_KEY_BYTES = 1023
 
 export interface TemporaryStorageOptions {
   maxFileBytes: number
@@ -96,8 +97,11 @@ export class TemporaryStorage {
     const document = JSON.parse(Buffer.from(policy, 'base64').toString('utf8')) as PolicyDocument
     if (Date.parse(document.expiration) <= this.now()) return 'the policy has expired'
     const dir = document.conditions[0][2]
-    if (!key.startsWith(dir) || !KEY_NAME.test(key.slice(dir.length))) {
-      return `key must be a file name under ${dir}`
+    if (!key.startsWith(dir) || !isObjectName(key.slice(dir.length))) {
+      return `key must be a file name under ${dir} (at most ${MAX_KEY_BYTES} bytes in all, no control characters, no empty, "." or ".." segments)`
+    }
+    if (Buffer.byteLength(key) > MAX_KEY_BYTES) {
+      return `key is longer than ${MAX_KEY_BYTES} bytes`
     }
     return undefined
   }
@@ -145,4 +149,14 @@ export class TemporaryStorage {
   private sign(policy: string): string {
     return createHmac('sha256', this.secret).update(policy).digest('base64')
   }
+}
+
+/**
+ * A name under the upload directory as OSS takes it (any UTF-8, as the DashScope SDK sends a local
+ * file's own name: `my photo (1).jpg`, `照片.jpg`, `avatar@2x.png`), but never a control character
+ * or a segment that could read as a path step.
+ */
+function isObjectName(name: string): boolean {
+  if (name === '' || /\p{Cc}/u.test(name)) return false
+  return name.split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..')
 }

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
+import { connect } from 'node:net'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -6,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { FakeGitHub } from '../fakes/github.js'
 import { listen } from '../fakes/http.js'
 import { encodeJpeg, flatGrey, scanBomb } from '../helpers/images.js'
+import { sdkCall, sdkGetPolicy, sdkUpload, sdkUploadRequest } from '../helpers/dashscope-sdk.js'
 import { ROOT, openPull, runAction, runCli } from './harness.js'
 
 const KEY = 'sk-serve-test-key'
@@ -417,6 +419,10 @@ describe('aa-check serve', () => {
       '--download-queue N',
       '--fetch-timeout SECONDS',
       '--upload-store-mb N',
+      '--upload-timeout SECONDS',
+      '--upload-min-rate KB',
+      '--uploads-per-client N',
+      '--no-auth',
     ]) {
       expect(help.stdout).toContain(option)
     }
@@ -446,8 +452,8 @@ describe('aa-check serve', () => {
     ).toMatchObject({
       status: 400,
       json: {
-        code: 'InvalidURL',
-        message: expect.stringContaining('unknown or expired') as unknown,
+        code: 'InvalidURL.ObjectNotFound',
+        message: expect.stringContaining('upload the file again') as unknown,
       },
     })
     expect(await post(served.url, detectBody('oss://aa-check/unknown/none.jpg'))).toMatchObject({
@@ -487,6 +493,111 @@ describe('aa-check serve', () => {
         resolve,
       ),
     ).toMatchObject({ status: 200, json: { output: { bodystyle: 'half' } } })
+  })
+
+  it('refuses to serve beyond loopback without a key unless --no-auth; on loopback says who can use it', async () => {
+    const refused = await cli(['serve', '--host', '0.0.0.0', '--port', '0'])
+    expect(refused.code).toBe(2)
+    expect(refused.stderr).toContain(
+      'Refusing to serve on 0.0.0.0 without a key: anyone who can reach it could use it. Set $AA_CHECK_SERVE_API_KEY or --api-key-file, or pass --no-auth.',
+    )
+    const open = await startServe(['--host', '0.0.0.0', '--no-auth'])
+    expect(open.log()).toContain(
+      'warning: --no-auth: anyone who can reach 0.0.0.0 can use this server',
+    )
+    const local = await startServe([])
+    expect(
+      local
+        .log()
+        .split('\n')
+        .filter((line) => line.includes('any local process')),
+    ).toEqual([
+      'aa-check serve: no key set ($AA_CHECK_SERVE_API_KEY or --api-key-file): any local process can use this server',
+    ])
+    const keyed = await startServe([], { AA_CHECK_SERVE_API_KEY: KEY })
+    expect(keyed.log()).not.toContain('any local process')
+  })
+
+  it('serves the DashScope Python SDK’s own requests: policy, form upload, oss:// with the resolve header', async () => {
+    const served = await startServe([], {
+      AA_CHECK_SERVE_API_KEY: KEY,
+    })
+    const photo = await readFile(join(ROOT, 'test/fixtures/photos/full-body.jpg'))
+    const { answer, data } = await sdkGetPolicy(served.url, 'animate-anyone-detect-gen2', KEY)
+    expect(answer.status).toBe(200)
+    for (const name of [
+      'my photo (1).jpg',
+      '照片.jpg',
+      'avatar@2x.png',
+      'a+b,c~d.jpg',
+      'Ünïcödé café.jpeg',
+    ]) {
+      const uploaded = await sdkUpload(data, name, photo)
+      expect(uploaded, name).toMatchObject({ status: 200, text: '' })
+      expect(uploaded.key).toBe(`${data.upload_dir ?? ''}/${name}`)
+      const detected = await sdkCall(
+        `${served.url}${DETECT}`,
+        KEY,
+        detectBody(`oss://${uploaded.key}`),
+        {
+          ossResolve: true,
+        },
+      )
+      expect(detected, name).toMatchObject({
+        status: 200,
+        json: { output: { check_pass: true, bodystyle: 'full' }, usage: { image_count: 1 } },
+      })
+    }
+    // dashscope's async_call sends X-DashScope-Async: enable and reads output.task_id.
+    expect(
+      await sdkCall(`${served.url}${DETECT}`, KEY, detectBody('oss://x/y.jpg'), {
+        ossResolve: true,
+        async: true,
+      }),
+    ).toMatchObject({
+      status: 403,
+      json: {
+        code: 'AccessDenied',
+        message: 'current user api does not support asynchronous calls',
+      },
+    })
+    const big = await sdkUpload(data, 'big.jpg', new Uint8Array(5 * 1024 * 1024 + 1))
+    expect(big.status).toBe(413)
+    expect(JSON.parse(big.text)).toMatchObject({ message: 'The file is larger than 5 MB.' })
+  })
+
+  it('cuts off an upload trickled one byte at a time at --upload-timeout, serving others meanwhile', async () => {
+    const served = await startServe(['--upload-timeout', '1', '--upload-min-rate', '0'], {
+      AA_CHECK_SERVE_API_KEY: KEY,
+    })
+    const { data } = await sdkGetPolicy(served.url, 'animate-anyone-detect-gen2', KEY)
+    const { body, headers } = sdkUploadRequest(data, 'slow.jpg', new Uint8Array(50_000))
+    const port = new URL(served.url).port
+    const started = performance.now()
+    const socket = connect({ host: '127.0.0.1', port: Number(port) })
+    let answer = ''
+    socket.on('data', (chunk: Buffer) => (answer += chunk.toString()))
+    socket.on('error', () => undefined)
+    socket.write(
+      `POST /oss-upload HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: ${headers['Content-Type'] ?? ''}\r\nContent-Length: ${body.length}\r\n\r\n`,
+    )
+    let sent = 0
+    const timer = setInterval(() => socket.write(body.subarray(sent, ++sent)), 20)
+    const closed = new Promise<number>((resolve) =>
+      socket.once('close', () => resolve(performance.now() - started)),
+    )
+    try {
+      const photo = await readFile(join(ROOT, 'test/fixtures/photos/half-body.jpg'))
+      expect((await sdkUpload(data, 'fast.jpg', photo)).status).toBe(200)
+      const ms = await closed
+      expect(ms).toBeGreaterThan(900)
+      expect(ms).toBeLessThan(3000)
+      expect(answer).toMatch(/^HTTP\/1\.1 400 /)
+      expect(answer).toContain('RequestTimeout')
+    } finally {
+      clearInterval(timer)
+      socket.destroy()
+    }
   })
 
   it('serves the action unchanged: action → serve → photo server', async () => {

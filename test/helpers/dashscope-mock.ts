@@ -18,19 +18,32 @@ export interface MockedDetector {
   /** The mocked DashScope origin. */
   service: Interceptable
   log: RecordingIo
+  /** Every wait the client asked for, in ms, in order (none of them waited). */
+  sleeps: number[]
+  /** The client's clock: starts at 0 and moves only by its own waits. */
+  clock: { now: number }
   /** The requests sent so far (method and URL), in order. */
   calls: () => { method: string; url: string; headers: Record<string, unknown>; body: unknown }[]
 }
 
 /**
  * A DashScopeDetector that talks to an undici MockAgent (no socket at all), with zero-delay
- * backoff and a rate limit high enough never to wait; the agent is closed when the test ends.
+ * backoff, a rate limit high enough never to wait, and a fake clock whose sleeps return at once
+ * (recorded in `sleeps`); the agent is closed when the test ends.
  */
 export function mockedDetector(options: Partial<DashScopeOptions> = {}): MockedDetector {
   const agent = new MockAgent({ enableCallHistory: true })
   agent.disableNetConnect()
   onTestFinished(() => agent.close())
   const log = new RecordingIo()
+  const sleeps: number[] = []
+  const clock = { now: 0 }
+  const sleep = (ms: number, signal: AbortSignal): Promise<void> => {
+    if (signal.aborted) return Promise.reject(signal.reason as Error)
+    sleeps.push(ms)
+    clock.now += ms
+    return Promise.resolve()
+  }
   const detector = new DashScopeDetector({
     apiKey: API_KEY,
     endpoint: new URL(`${ORIGIN}${DETECT_PATH}`),
@@ -44,6 +57,8 @@ export function mockedDetector(options: Partial<DashScopeOptions> = {}): MockedD
     maxDelayMs: 0,
     dispatcher: agent,
     log,
+    now: () => clock.now,
+    sleep,
     ...options,
   })
   return {
@@ -51,6 +66,8 @@ export function mockedDetector(options: Partial<DashScopeOptions> = {}): MockedD
     agent,
     service: agent.get(ORIGIN),
     log,
+    sleeps,
+    clock,
     calls: () =>
       (agent.getCallHistory()?.calls() ?? []).map((call) => ({
         method: call.method,

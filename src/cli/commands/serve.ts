@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises'
+import { BlockList, isIP } from 'node:net'
 import { availableParallelism } from 'node:os'
 import { parseArgs } from 'node:util'
 import { DEFAULT_MODEL } from '../../config/config.js'
@@ -54,6 +55,52 @@ export async function resolveServeKey(
   return key
 }
 
+/** The upload pace's grace: the minimum rate counts from the 5th second of an upload on. */
+const UPLOAD_GRACE_MS = 5000
+
+const loopback = new BlockList()
+loopback.addSubnet('127.0.0.0', 8, 'ipv4')
+loopback.addAddress('::1', 'ipv6')
+loopback.addSubnet('::ffff:127.0.0.0', 104, 'ipv6')
+
+/** Whether `host` is an address only this machine reaches (a name other than localhost is not). */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[(.*)\]$/, '$1')
+  if (bare.toLowerCase() === 'localhost') return true
+  const family = isIP(bare)
+  if (family === 0) return false
+  return loopback.check(bare, family === 4 ? 'ipv4' : 'ipv6')
+}
+
+/**
+ * Whether serve may start without a key, and what it says: on loopback, a notice that any local
+ * process can use it; beyond loopback, a refusal unless --no-auth says so.
+ */
+export function keylessStart(
+  host: string,
+  hasKey: boolean,
+  noAuth: boolean,
+): { refusal?: string; notice?: string } {
+  if (hasKey) {
+    return noAuth ? { refusal: 'Give --no-auth or a key, not both.' } : {}
+  }
+  if (isLoopbackHost(host)) {
+    return noAuth
+      ? {}
+      : {
+          notice: `aa-check serve: no key set ($${SERVE_KEY_ENV} or --api-key-file): any local process can use this server`,
+        }
+  }
+  if (noAuth) {
+    return {
+      notice: `aa-check serve: warning: --no-auth: anyone who can reach ${host} can use this server`,
+    }
+  }
+  return {
+    refusal: `Refusing to serve on ${host} without a key: anyone who can reach it could use it. Set $${SERVE_KEY_ENV} or --api-key-file, or pass --no-auth.`,
+  }
+}
+
 /** `aa-check serve`: the embedded detector behind DashScope's aa-detect API. */
 export async function serve(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -71,7 +118,11 @@ export async function serve(argv: string[], io: CliIo): Promise<number> {
       'download-queue': { type: 'string', default: String(SERVE_DEFAULTS.downloadQueue) },
       'fetch-timeout': { type: 'string', default: String(SERVE_DEFAULTS.fetchTimeoutSeconds) },
       'upload-store-mb': { type: 'string', default: String(SERVE_DEFAULTS.uploadStoreMb) },
+      'upload-timeout': { type: 'string', default: String(SERVE_DEFAULTS.uploadTimeoutSeconds) },
+      'upload-min-rate': { type: 'string', default: String(SERVE_DEFAULTS.uploadMinRateKb) },
+      'uploads-per-client': { type: 'string', default: String(SERVE_DEFAULTS.uploadsPerClient) },
       'allow-private': { type: 'boolean', default: false },
+      'no-auth': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   })
@@ -86,14 +137,22 @@ export async function serve(argv: string[], io: CliIo): Promise<number> {
     }
     return value
   }
-  const fetchTimeout = Number(values['fetch-timeout'])
-  if (!(fetchTimeout >= 0.1 && fetchTimeout <= 600)) {
-    throw new UsageError(
-      `Option --fetch-timeout must be a number of seconds from 0.1 to 600; got "${values['fetch-timeout']}".`,
-    )
+  const number = (name: string, text: string, unit: string, min: number, max: number) => {
+    const value = Number(text)
+    if (!(value >= min && value <= max)) {
+      throw new UsageError(
+        `Option --${name} must be a number of ${unit} from ${min} to ${max}; got "${text}".`,
+      )
+    }
+    return value
   }
+  const fetchTimeout = number('fetch-timeout', values['fetch-timeout'], 'seconds', 0.1, 600)
+  const uploadTimeout = number('upload-timeout', values['upload-timeout'], 'seconds', 1, 600)
+  const uploadMinRate = number('upload-min-rate', values['upload-min-rate'], 'KB/s', 0, 1_000_000)
   const port = integer('port', values.port, 0, 65535)
   const apiKey = await resolveServeKey(values, io.env)
+  const keyless = keylessStart(values.host, apiKey !== undefined, values['no-auth'])
+  if (keyless.refusal !== undefined) throw new UsageError(keyless.refusal)
   // One detection per core by default: the local detector runs one worker thread per core.
   const concurrency =
     values.concurrency === undefined
@@ -111,6 +170,12 @@ export async function serve(argv: string[], io: CliIo): Promise<number> {
     maxImageBytes: SERVICE_LIMITS.maxFileBytes,
     uploadStoreBytes:
       integer('upload-store-mb', values['upload-store-mb'], 5, 65_536) * 1024 * 1024,
+    uploadPace: {
+      timeoutMs: Math.round(uploadTimeout * 1000),
+      minBytesPerSecond: uploadMinRate * 1024,
+      graceMs: UPLOAD_GRACE_MS,
+    },
+    uploadsPerClient: integer('uploads-per-client', values['uploads-per-client'], 1, 1024),
     log: (entry: string) => io.stderr(`${entry}\n`),
   }
   if (values['api-key'] !== undefined) {
@@ -118,6 +183,7 @@ export async function serve(argv: string[], io: CliIo): Promise<number> {
       `aa-check serve: warning: --api-key is readable by every local user; prefer $${SERVE_KEY_ENV} or --api-key-file\n`,
     )
   }
+  if (keyless.notice !== undefined) io.stderr(`${keyless.notice}\n`)
   const detector = new LocalDetector(concurrency)
   await detector.load()
   const { server, close } = createDetectionServer({ detector, ...options })

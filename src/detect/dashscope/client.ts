@@ -8,6 +8,7 @@ import { safeText } from '../../core/untrusted.js'
 import { readCappedBody } from '../../core/http-body.js'
 import { backoffDelay, parseRetryAfter, sleep } from './backoff.js'
 import {
+  OBJECT_MISSING_CODE,
   describeFailure,
   interpretDetectAnswer,
   type AttemptOutcome,
@@ -22,6 +23,10 @@ export interface DashScopeOptions extends Omit<DashScopeDetectorConfig, 'backend
   baseDelayMs?: number
   maxDelayMs?: number
   random?: () => number
+  /** The clock behind Retry-After dates, pauses and policy expiry; default Date.now. */
+  now?: () => number
+  /** How the client waits between attempts and during a pause; rejects when the signal aborts. */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>
 }
 
 /** Longest Retry-After the client waits for; a service asking for more is treated as down. */
@@ -31,6 +36,11 @@ const MAX_BODY_BYTES = 1024 * 1024
 const THROTTLE_PAUSE_MS = 1000
 /** Margin on the rate window: arrival times jitter, and a request landing early costs a 429. */
 const RATE_WINDOW_MARGIN_MS = 50
+/**
+ * How often a missing `oss://` object (expired or evicted from the temporary storage) is uploaded
+ * again before the image is reported as an error.
+ */
+const MAX_REUPLOADS = 2
 
 export class DashScopeDetector implements Detector {
   readonly identity: string
@@ -39,10 +49,15 @@ export class DashScopeDetector implements Detector {
   private readonly counters: DetectorStats = { requests: 0, retries: 0, throttled: 0 }
   private readonly uploader: DashScopeUploader | undefined
   private readonly uploads: PQueue
-  private resumeTimer: NodeJS.Timeout | undefined
+  /** Bumped by every pause, so only the latest pause's end resumes the queue. */
+  private pauses = 0
   private resumeAt = 0
+  private readonly now: () => number
+  private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>
 
   constructor(private readonly options: DashScopeOptions) {
+    this.now = options.now ?? Date.now
+    this.sleep = options.sleep ?? sleep
     this.identity = `dashscope ${options.endpoint.href} ${options.model}`
     // One queue for every request of the run: concurrency and a strict sliding-window rate together.
     const intervalCap = Math.max(1, Math.round(options.rateLimit))
@@ -60,6 +75,7 @@ export class DashScopeDetector implements Detector {
         model: options.model,
         exchange: (url, init, signal) => this.exchange(url, init, signal),
         send: (label, attempt, queued) => this.withRetries(label, attempt, queued),
+        now: this.now,
       })
     }
   }
@@ -69,27 +85,41 @@ export class DashScopeDetector implements Detector {
   }
 
   async detect(job: DetectionJob): Promise<Detection> {
-    let imageUrl = job.url
+    const uploader = this.uploader
+    if (uploader === undefined) return this.detectUrl(job.path, job.url, false)
+    for (let upload = 0; ; upload++) {
+      // Bounded like the requests, so a large run does not hold every image in memory at once.
+      const uploaded = await this.uploads.add(() => uploader.upload(job))
+      if ('status' in uploaded) return uploaded
+      const detection = await this.detectUrl(job.path, uploaded.url, true)
+      // The storage lost the object (expired or evicted): no verdict on the image, so upload again.
+      if (detection.code !== OBJECT_MISSING_CODE || detection.status !== 'error') return detection
+      if (upload >= MAX_REUPLOADS) {
+        return {
+          ...detection,
+          message: `${detection.message ?? ''} — still missing after ${upload + 1} uploads`,
+        }
+      }
+      this.options.log.info(
+        `Uploading ${safeText(job.path)} again: the temporary storage no longer has it`,
+      )
+    }
+  }
+
+  private detectUrl(label: string, imageUrl: string, uploaded: boolean): Promise<Detection> {
     const headers: Record<string, string> = {
       authorization: `Bearer ${this.options.apiKey}`,
       'content-type': 'application/json',
       accept: 'application/json',
     }
-    if (this.uploader !== undefined) {
-      const uploader = this.uploader
-      // Bounded like the requests, so a large run does not hold every image in memory at once.
-      const uploaded = await this.uploads.add(() => uploader.upload(job))
-      if ('status' in uploaded) return uploaded
-      imageUrl = uploaded.url
-      headers['x-dashscope-ossresourceresolve'] = 'enable'
-    }
+    if (uploaded) headers['x-dashscope-ossresourceresolve'] = 'enable'
     const body = JSON.stringify({
       model: this.options.model,
       input: { image_url: imageUrl },
       parameters: {},
     })
     return this.withRetries(
-      job.path,
+      label,
       async (signal) =>
         interpretDetectAnswer(
           await this.exchange(this.options.endpoint, { method: 'POST', headers, body }, signal),
@@ -166,7 +196,7 @@ export class DashScopeDetector implements Detector {
       log.info(
         `Retrying ${safeText(label)} in ${delay} ms: ${safeText(outcome.error.message ?? '')}`,
       )
-      await sleep(delay, this.stop.signal).catch(() => undefined)
+      await this.sleep(delay, this.stop.signal).catch(() => undefined)
     }
   }
 
@@ -182,18 +212,23 @@ export class DashScopeDetector implements Detector {
     if (!this.stop.signal.aborted) {
       this.stop.abort(error)
       this.queue.clear()
-      clearTimeout(this.resumeTimer)
     }
     throw this.stop.signal.reason as DetectorAuthError
   }
 
   private pauseAll(delayMs: number): void {
-    const until = Date.now() + delayMs
+    const until = this.now() + delayMs
     if (until <= this.resumeAt) return
     this.resumeAt = until
     this.queue.pause()
-    clearTimeout(this.resumeTimer)
-    this.resumeTimer = setTimeout(() => this.queue.start(), delayMs)
+    const pause = ++this.pauses
+    // A halted run aborts the wait and stays paused.
+    this.sleep(delayMs, this.stop.signal).then(
+      () => {
+        if (pause === this.pauses) this.queue.start()
+      },
+      () => undefined,
+    )
   }
 
   /** One HTTP exchange with the body read in full (at most 1 MB); redirects are never followed. */
@@ -219,7 +254,7 @@ export class DashScopeDetector implements Detector {
       contentType: header('content-type') ?? '',
       body: body.toString('utf8'),
     }
-    const retryAfterMs = parseRetryAfter(header('retry-after'))
+    const retryAfterMs = parseRetryAfter(header('retry-after'), this.now())
     if (retryAfterMs !== undefined) answer.retryAfterMs = retryAfterMs
     return answer
   }

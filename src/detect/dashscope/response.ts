@@ -23,6 +23,11 @@ export interface HttpAnswer {
 }
 
 const RETRYABLE_STATUSES = new Set([408, 429, 500, 502, 503, 504])
+/**
+ * `aa-check serve`'s answer for an `oss://` URL its temporary storage no longer holds (expired or
+ * evicted): says nothing about the image, so the client uploads it again and never records it.
+ */
+export const OBJECT_MISSING_CODE = 'InvalidURL.ObjectNotFound'
 const REJECTION_CODE = /^(InvalidFile(\.[A-Za-z]+)*|InvalidURL)$/
 
 export function isRetryableStatus(status: number): boolean {

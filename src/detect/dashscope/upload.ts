@@ -39,6 +39,8 @@ export interface UploaderOptions {
     attempt: (signal: AbortSignal) => Promise<AttemptOutcome<T>>,
     queued: boolean,
   ) => Promise<T | Detection>
+  /** The clock behind the policy's expiry; default Date.now. */
+  now?: () => number
 }
 
 /** DashScope's upload policy lives beside the service paths: `<prefix>/api/v1/uploads`. */
@@ -66,7 +68,11 @@ const EXTENSIONS: Record<string, string> = {
 export class DashScopeUploader {
   private policy: Promise<UploadPolicy | Detection> | undefined
 
-  constructor(private readonly options: UploaderOptions) {}
+  private readonly now: () => number
+
+  constructor(private readonly options: UploaderOptions) {
+    this.now = options.now ?? Date.now
+  }
 
   async upload(job: DetectionJob): Promise<{ url: string } | Detection> {
     const bytes = await readJobBytes(job)
@@ -108,7 +114,7 @@ export class DashScopeUploader {
     const cached = this.policy
     if (cached !== undefined) {
       return cached.then((policy) =>
-        'status' in policy || policy.expiresAt < Date.now() ? this.fetchPolicy() : policy,
+        'status' in policy || policy.expiresAt < this.now() ? this.fetchPolicy() : policy,
       )
     }
     return this.fetchPolicy()
@@ -119,24 +125,27 @@ export class DashScopeUploader {
     const url = uploadsUrl(endpoint, model)
     this.policy = this.options.send(
       'upload policy',
-      async (signal) =>
-        interpretPolicy(
-          await this.options.exchange(
-            url,
-            {
-              method: 'GET',
-              headers: { authorization: `Bearer ${apiKey}`, accept: 'application/json' },
-            },
-            signal,
-          ),
-        ),
+      async (signal) => {
+        const answer = await this.options.exchange(
+          url,
+          {
+            method: 'GET',
+            headers: { authorization: `Bearer ${apiKey}`, accept: 'application/json' },
+          },
+          signal,
+        )
+        return interpretPolicy(answer, this.now())
+      },
       true,
     )
     return this.policy
   }
 }
 
-export function interpretPolicy(answer: HttpAnswer): AttemptOutcome<UploadPolicy> {
+export function interpretPolicy(
+  answer: HttpAnswer,
+  now: number = Date.now(),
+): AttemptOutcome<UploadPolicy> {
   const json = parseJsonObject(answer.body) ?? {}
   const data = asObject(json.data)
   const field = (source: JsonObject | undefined, name: string): string | undefined =>
@@ -177,7 +186,7 @@ export function interpretPolicy(answer: HttpAnswer): AttemptOutcome<UploadPolicy
       accessKeyId,
       objectAcl: field(data, 'x_oss_object_acl'),
       forbidOverwrite: field(data, 'x_oss_forbid_overwrite'),
-      expiresAt: Date.now() + Math.max(0, expiresIn - 30) * 1000,
+      expiresAt: now + Math.max(0, expiresIn - 30) * 1000,
     },
   }
 }

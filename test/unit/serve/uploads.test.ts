@@ -56,6 +56,27 @@ describe('TemporaryStorage', () => {
       /under/,
     )
     expect(store.refusal({ ...form, key: undefined })).toMatch(/needs/)
+    for (const name of [
+      'my photo (1).jpg',
+      '照片.jpg',
+      'avatar@2x.png',
+      'a+b,c~d.jpg',
+      'sub/dir.jpg',
+    ]) {
+      expect(store.refusal(formFor(data, name)), name).toBeUndefined()
+    }
+    for (const name of [
+      '',
+      'tab\t.jpg',
+      'del\x7f.jpg',
+      'c1\u0085.jpg',
+      'a/../b.jpg',
+      'a//b.jpg',
+      './a.jpg',
+    ]) {
+      expect(store.refusal(formFor(data, name)), name).toMatch(/under/)
+    }
+    expect(store.refusal(formFor(data, '照'.repeat(330)))).toMatch(/longer than 1023 bytes/)
     clock.now += 300_000
     expect(store.refusal(form)).toMatch(/expired/)
   })

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { DetectorAuthError } from '../../../../src/core/errors.js'
 import {
   API_KEY,
@@ -87,7 +87,7 @@ describe('DashScopeDetector through a MockAgent', () => {
   })
 
   it('pauses the run for at least a second after a 429, then passes', async () => {
-    const { detector, service, calls } = mockedDetector()
+    const { detector, service, calls, sleeps } = mockedDetector()
     service
       .intercept(detect)
       .reply(
@@ -98,14 +98,39 @@ describe('DashScopeDetector through a MockAgent', () => {
     service.intercept(detect).reply(200, passBody(), { headers: JSON_HEADERS })
     const started = performance.now()
     expect(await detector.detect(job('a.jpg'))).toMatchObject({ status: 'pass' })
-    // Zero-delay backoff, yet a throttled run waits one rate window (THROTTLE_PAUSE_MS).
-    expect(performance.now() - started).toBeGreaterThanOrEqual(990)
+    // Zero-delay backoff, yet a throttled run waits one rate window (THROTTLE_PAUSE_MS): the whole
+    // queue's pause and this request's own wait.
+    expect(sleeps).toEqual([1000, 1000])
+    expect(performance.now() - started).toBeLessThan(500)
     expect(calls()).toHaveLength(2)
     expect(detector.stats()).toEqual({ requests: 2, retries: 1, throttled: 1 })
   })
 
+  it('keeps the queue paused until the latest pause ends', async () => {
+    const waits: { ms: number; end: () => void }[] = []
+    const { detector, service, calls } = mockedDetector({
+      concurrency: 1,
+      sleep: (ms) => new Promise((resolve) => waits.push({ ms, end: () => resolve() })),
+    })
+    service
+      .intercept(detect)
+      .reply(429, { code: 'Throttling', message: 'slow down' }, { headers: JSON_HEADERS })
+    service.intercept(detect).reply(200, passBody(), { headers: JSON_HEADERS }).times(2)
+    const first = detector.detect(job('a.jpg'))
+    await vi.waitFor(() => expect(waits).toHaveLength(2))
+    const second = detector.detect(job('b.jpg'))
+    // The pause's wait and the retry's wait end; nothing else was sent while they ran.
+    expect(calls()).toHaveLength(1)
+    for (const wait of waits.splice(0)) wait.end()
+    expect(await Promise.all([first, second])).toMatchObject([
+      { status: 'pass' },
+      { status: 'pass' },
+    ])
+    expect(calls()).toHaveLength(3)
+  })
+
   it('waits as long as Retry-After says', async () => {
-    const { detector, service, log } = mockedDetector()
+    const { detector, service, log, sleeps } = mockedDetector()
     service
       .intercept(detect)
       .reply(
@@ -114,12 +139,26 @@ describe('DashScopeDetector through a MockAgent', () => {
         { headers: { ...JSON_HEADERS, 'retry-after': '0.05' } },
       )
     service.intercept(detect).reply(200, passBody(), { headers: JSON_HEADERS })
-    const started = performance.now()
     expect(await detector.detect(job('a.jpg'))).toMatchObject({ status: 'pass' })
-    expect(performance.now() - started).toBeGreaterThanOrEqual(45)
+    expect(sleeps).toEqual([50])
     expect(log.messages('info')).toEqual([
       'Retrying a.jpg in 50 ms: HTTP 503 ServiceUnavailable: busy',
     ])
+  })
+
+  it('reads a Retry-After date against its own clock', async () => {
+    const { detector, service, sleeps, clock } = mockedDetector()
+    clock.now = Date.parse('2026-01-01T00:00:00Z')
+    service
+      .intercept(detect)
+      .reply(
+        503,
+        { code: 'ServiceUnavailable', message: 'busy' },
+        { headers: { ...JSON_HEADERS, 'retry-after': 'Thu, 01 Jan 2026 00:00:07 GMT' } },
+      )
+    service.intercept(detect).reply(200, passBody(), { headers: JSON_HEADERS })
+    expect(await detector.detect(job('a.jpg'))).toMatchObject({ status: 'pass' })
+    expect(sleeps).toEqual([7000])
   })
 
   it('throws DetectorAuthError on 401 and sends nothing more', async () => {

@@ -55,6 +55,20 @@ describe('interpretDetectAnswer', () => {
     })
   })
 
+  it('a lost oss:// object (InvalidURL.ObjectNotFound) is an error, never a rejection', () => {
+    expect(
+      interpretDetectAnswer(
+        json(400, { code: 'InvalidURL.ObjectNotFound', message: 'gone', request_id: 'r' }),
+      ),
+    ).toMatchObject({
+      kind: 'final',
+      value: { status: 'error', code: 'InvalidURL.ObjectNotFound' },
+    })
+    expect(
+      interpretDetectAnswer(json(400, { code: 'InvalidURL', message: 'not an image' })),
+    ).toMatchObject({ kind: 'final', value: { status: 'reject', code: 'InvalidURL' } })
+  })
+
   it('HTTP 400 InvalidParameter is an error and not retried', () => {
     const outcome = interpretDetectAnswer(
       json(400, { code: 'InvalidParameter', message: 'bad', request_id: 'r' }),

@@ -164,4 +164,74 @@ describe('upload mode through a MockAgent', () => {
     })
     expect(calls()).toHaveLength(0)
   })
+
+  it('uploads again when the storage lost the object, and never records that as a verdict', async () => {
+    const { detector, agent, service, calls, log } = mockedDetector({ upload: true })
+    service
+      .intercept({ path: policyPath, method: 'GET' })
+      .reply(200, policy(), { headers: JSON_HEADERS })
+    agent.get(STORAGE).intercept({ path: '/', method: 'POST' }).reply(200, '').times(2)
+    const missing = {
+      code: 'InvalidURL.ObjectNotFound',
+      message: 'oss://… is not in the temporary storage (expired or evicted); upload it again.',
+      request_id: 'req-missing',
+    }
+    service
+      .intercept({ path: DETECT_PATH, method: 'POST' })
+      .reply(400, missing, { headers: JSON_HEADERS })
+    service
+      .intercept({ path: DETECT_PATH, method: 'POST' })
+      .reply(200, passBody(), { headers: JSON_HEADERS })
+    expect(await detector.detect(job('a.jpg'))).toMatchObject({ status: 'pass' })
+    expect(calls().filter((call) => call.url.startsWith(STORAGE))).toHaveLength(2)
+    expect(log.messages('info')).toEqual([
+      'Uploading a.jpg again: the temporary storage no longer has it',
+    ])
+  })
+
+  it('reports an object the storage keeps losing as an error after three uploads', async () => {
+    const { detector, agent, service, calls } = mockedDetector({ upload: true })
+    service
+      .intercept({ path: policyPath, method: 'GET' })
+      .reply(200, policy(), { headers: JSON_HEADERS })
+    agent.get(STORAGE).intercept({ path: '/', method: 'POST' }).reply(200, '').persist()
+    service
+      .intercept({ path: DETECT_PATH, method: 'POST' })
+      .reply(
+        400,
+        { code: 'InvalidURL.ObjectNotFound', message: 'gone', request_id: 'req-gone' },
+        { headers: JSON_HEADERS },
+      )
+      .persist()
+    const detection = await detector.detect(job('a.jpg'))
+    expect(detection).toMatchObject({
+      status: 'error',
+      code: 'InvalidURL.ObjectNotFound',
+      message: expect.stringContaining('still missing after 3 uploads') as unknown,
+    })
+    expect(detection.status).not.toBe('reject')
+    expect(calls().filter((call) => call.url.startsWith(STORAGE))).toHaveLength(3)
+    expect(calls().filter((call) => call.url === `${ORIGIN}${DETECT_PATH}`)).toHaveLength(3)
+  })
+
+  it('asks for a new policy once the cached one is near its expiry, by its own clock', async () => {
+    const { detector, agent, service, calls, clock } = mockedDetector({ upload: true })
+    service
+      .intercept({ path: policyPath, method: 'GET' })
+      .reply(200, policy(), { headers: JSON_HEADERS })
+      .times(2)
+    agent.get(STORAGE).intercept({ path: '/', method: 'POST' }).reply(200, '').times(3)
+    service
+      .intercept({ path: DETECT_PATH, method: 'POST' })
+      .reply(200, passBody(), { headers: JSON_HEADERS })
+      .times(3)
+    await detector.detect(job('a.jpg'))
+    clock.now += 269_000
+    await detector.detect(job('b.jpg'))
+    expect(calls().filter((call) => call.url.includes('/api/v1/uploads'))).toHaveLength(1)
+    // expire_in_seconds 300, renewed 30 s early.
+    clock.now += 2_000
+    await detector.detect(job('c.jpg'))
+    expect(calls().filter((call) => call.url.includes('/api/v1/uploads'))).toHaveLength(2)
+  })
 })
