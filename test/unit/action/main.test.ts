@@ -1,0 +1,191 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { run, type ActionDeps } from '../../../src/action/main.js'
+import { ConfigError } from '../../../src/core/errors.js'
+import type { Detection } from '../../../src/detect/types.js'
+import { StubDetector, passFull, reject } from '../../helpers/detector.js'
+import {
+  REPO,
+  actionConfig,
+  fakeOctokit,
+  openPull,
+  useFakeGitHub,
+  type OpenedPull,
+} from '../../helpers/github.js'
+import { RecordingIo } from '../../helpers/io.js'
+
+const fake = useFakeGitHub()
+const twoPeople = reject('InvalidFile.Content', 'Multiple persons detected in the image')
+
+let dir = ''
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'aa-main-'))
+})
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true })
+})
+
+interface RunResult {
+  io: RecordingIo
+  failed: string[]
+  detector: StubDetector
+}
+
+/** The action's `run` in-process, on a pull_request event for `pull`, with fakes for the world. */
+async function runOn(
+  pull: OpenedPull,
+  inputs: Record<string, string>,
+  verdicts: Record<string, Detection> = {},
+  draft = false,
+): Promise<RunResult> {
+  const eventPath = join(dir, `event-${Math.random()}.json`)
+  await writeFile(
+    eventPath,
+    JSON.stringify({
+      repository: { full_name: 'acme/photos' },
+      pull_request: {
+        number: pull.number,
+        draft,
+        head: { sha: pull.head, ref: 'feature', repo: { full_name: 'acme/photos' } },
+        base: { sha: pull.base, ref: 'main', repo: { full_name: 'acme/photos' } },
+      },
+    }),
+  )
+  const io = new RecordingIo()
+  const failed: string[] = []
+  const detector = new StubDetector(verdicts)
+  const deps: ActionDeps = {
+    getConfig: () => actionConfig(inputs, { GITHUB_WORKSPACE: dir }),
+    env: {
+      GITHUB_EVENT_NAME: 'pull_request',
+      GITHUB_EVENT_PATH: eventPath,
+      GITHUB_REPOSITORY: `${REPO.owner}/${REPO.repo}`,
+    },
+    io,
+    createOctokit: () => fakeOctokit(fake.github),
+    createDetector: () => ({ detector, name: 'the stub detector' }),
+    setFailed: (message) => failed.push(message),
+    now: () => Date.UTC(2026, 11, 2),
+  }
+  await run(deps)
+  return { io, failed, detector }
+}
+
+describe('run', () => {
+  it('fails the step once, with the message, on a config error', async () => {
+    const io = new RecordingIo()
+    const failed: string[] = []
+    await run({
+      getConfig: () => {
+        throw new ConfigError('shard', 'must be "i/n"; got "x".')
+      },
+      env: {},
+      io,
+      createOctokit: () => fakeOctokit(fake.github),
+      createDetector: () => ({ detector: new StubDetector(), name: 'stub' }),
+      setFailed: (message) => failed.push(message),
+      now: Date.now,
+    })
+    expect(failed).toEqual(['Input "shard" must be "i/n"; got "x".'])
+  })
+
+  it('fails the step with the counts when an image is rejected', async () => {
+    const pull = openPull(fake.github, { 'a.jpg': 'a', 'b.jpg': 'b' })
+    const { failed, io } = await runOn(pull, {}, { 'a.jpg': passFull, 'b.jpg': twoPeople })
+    expect(failed).toEqual(['1 of 2 images rejected (1 passed).'])
+    expect(io.outputObject()).toMatchObject({ checked: '2', rejected: '1' })
+  })
+
+  it('says the success line and fails nothing when every image passes', async () => {
+    const pull = openPull(fake.github, { 'a.jpg': 'a' })
+    const { failed, io } = await runOn(pull, {}, { 'a.jpg': passFull })
+    expect(failed).toEqual([])
+    expect(io.messages('info')).toContain('All 1 images passed.')
+  })
+
+  it('skips a draft with skip-drafts: no detection, no comment', async () => {
+    const pull = openPull(fake.github, { 'a.jpg': 'a' })
+    const { failed, io, detector } = await runOn(pull, { 'skip-drafts': 'true' }, {}, true)
+    expect(failed).toEqual([])
+    expect(detector.paths).toEqual([])
+    expect(io.messages('notice')[0]).toMatch(/^#7 is a draft: not checked \(skip-drafts\)/)
+    expect(fake.github.comments.get(7) ?? []).toEqual([])
+  })
+
+  it('checks a symbolic link as its target, and rejects one that leaves the repository', async () => {
+    const pull = openPull(fake.github, {
+      'assets/blob.dat': 'pixels',
+      'characters/bob.jpg': { content: '../assets/blob.dat', mode: '120000' },
+      'characters/eve.jpg': { content: '../../secrets/x.jpg', mode: '120000' },
+    })
+    const { failed, detector, io } = await runOn(pull, {}, { 'characters/bob.jpg': twoPeople })
+    expect(detector.paths).toEqual(['characters/bob.jpg'])
+    expect(failed).toEqual(['2 of 2 images rejected (0 passed).'])
+    const results = JSON.parse(io.outputs.get('results') ?? '[]') as {
+      path: string
+      code: string
+    }[]
+    expect(results.map((r) => [r.path, r.code])).toEqual([
+      ['characters/bob.jpg', 'InvalidFile.Content'],
+      ['characters/eve.jpg', 'InvalidURL'],
+    ])
+  })
+})
+
+describe('run with merge-results', () => {
+  /** Runs every shard of `count` with a results file, as a matrix would; returns the glob. */
+  async function runShards(pull: OpenedPull, count: number, verdicts: Record<string, Detection>) {
+    for (let index = 1; index <= count; index++) {
+      const { failed } = await runOn(
+        pull,
+        { shard: `${index}/${count}`, 'results-file': `shards/${index}.json` },
+        verdicts,
+      )
+      expect(failed.filter((f) => !f.includes('rejected'))).toEqual([])
+    }
+    return 'shards/*.json'
+  }
+
+  it('posts one report from the shards, with the record under the comment-key', async () => {
+    const pull = openPull(fake.github, { 'a.jpg': 'a', 'b.jpg': 'b', 'c.jpg': 'c' })
+    const verdicts = { 'a.jpg': passFull, 'b.jpg': twoPeople, 'c.jpg': passFull }
+    const glob = await runShards(pull, 2, verdicts)
+    const merged = await runOn(pull, { 'merge-results': glob, 'comment-key': 'photos' })
+    expect(merged.failed).toEqual(['1 of 3 images rejected (2 passed).'])
+    expect(fake.github.comments.get(7)).toHaveLength(1)
+    // The next keyed run reuses every verdict the merge recorded.
+    const next = await runOn(pull, { 'comment-key': 'photos' }, verdicts)
+    expect(next.detector.paths).toEqual([])
+  })
+
+  it('applies its own accept, never a file\'s "accepted"', async () => {
+    const pull = openPull(fake.github, { 'b.jpg': 'b' })
+    const glob = await runShards(pull, 1, { 'b.jpg': twoPeople })
+    const path = join(dir, 'shards/1.json')
+    const file = JSON.parse(await readFile(path, 'utf8')) as {
+      results: { status: string; sha: string }[]
+    }
+    for (const result of file.results) result.status = 'accepted'
+    await writeFile(path, JSON.stringify(file))
+    const forged = await runOn(pull, { 'merge-results': glob })
+    expect(forged.failed).toEqual(['1 of 1 image rejected (0 passed).'])
+    const sha = file.results[0]?.sha ?? ''
+    const accepted = await runOn(pull, { 'merge-results': glob, accept: sha })
+    expect(accepted.failed).toEqual([])
+  })
+
+  it('refuses files whose results are not exactly the images of the commit', async () => {
+    const pull = openPull(fake.github, { 'a.jpg': 'a', 'b.jpg': 'b' })
+    const glob = await runShards(pull, 1, { 'a.jpg': passFull, 'b.jpg': twoPeople })
+    const path = join(dir, 'shards/1.json')
+    const file = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>
+    await writeFile(path, JSON.stringify({ ...file, results: [] }))
+    const empty = await runOn(pull, { 'merge-results': glob })
+    expect(empty.failed).toEqual([
+      'Input "merge-results" holds results that are not those of the images at ' +
+        `${pull.head.slice(0, 7)}: no result for a.jpg, b.jpg. Every shard must check the same commit with the same include/exclude.`,
+    ])
+  })
+})
