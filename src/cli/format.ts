@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises'
-import { countResults, decideVerdict, type ImageResult } from '../decide/decide.js'
+import { countResults, decideOutcome, type ImageResult } from '../decide/decide.js'
 import type { Config } from '../config/config.js'
 import { renderReport, reportContext } from '../report/render.js'
 import type { RunReport } from '../report/run-report.js'
@@ -20,7 +20,7 @@ export function formatReport(
   policy: Pick<Config, 'failOnReject' | 'onApiError'>,
 ): string {
   if (format === 'json') return `${JSON.stringify(report.results, null, 2)}\n`
-  const failed = decideVerdict(countResults(report.results), policy).failed
+  const failed = decideOutcome(countResults(report.results), policy).failed
   const context = reportContext(report, {
     failed,
     fullListHint: 'run with --format json for the full list',

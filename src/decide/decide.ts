@@ -122,7 +122,7 @@ export function countResults(results: readonly ImageResult[]): Counts {
   }
 }
 
-export interface Verdict {
+export interface RunOutcome {
   failed: boolean
   /** The failure message (names the counts), or the success line. */
   summary: string
@@ -131,10 +131,10 @@ export interface Verdict {
 }
 
 /** Whether the check fails, from the counts and the two policies. Pure. */
-export function decideVerdict(
+export function decideOutcome(
   counts: Omit<Counts, 'accepted'> & Partial<Pick<Counts, 'accepted'>>,
   policy: Pick<Config, 'failOnReject' | 'onApiError'>,
-): Verdict {
+): RunOutcome {
   const { checked, passed, rejected, errors } = counts
   const accepted = counts.accepted ?? 0
   if (checked === 0) return { failed: false, summary: 'No images to check.' }
@@ -144,7 +144,7 @@ export function decideVerdict(
   const described = `${parts.join(', ')} (${passed} passed${also}).`
   const failsOnReject = rejected > 0 && policy.failOnReject
   const failsOnError = errors > 0 && policy.onApiError === 'fail'
-  const verdict: Verdict = {
+  const verdict: RunOutcome = {
     failed: failsOnReject || failsOnError,
     summary:
       rejected === 0 && errors === 0

@@ -1,5 +1,5 @@
 import type { Config, Mode } from '../config/config.js'
-import { GatherError, errorMessage, httpStatusOf } from '../core/errors.js'
+import { ConfigError, GatherError, errorMessage, httpStatusOf } from '../core/errors.js'
 import type { Logger } from '../core/log.js'
 import { safeText } from '../core/untrusted.js'
 import { ZERO_SHA } from './event.js'
@@ -46,8 +46,9 @@ export function resolveMode(mode: Mode, trigger: Trigger): 'changed' | 'all' {
   if (mode === 'all') return 'all'
   if (trigger.kind === 'other') {
     if (mode === 'changed') {
-      throw new GatherError(
-        `Input "mode" is "changed", but a ${trigger.eventName} event has no changed files: use mode "all" or "auto".`,
+      throw new ConfigError(
+        'mode',
+        `is "changed", but a ${trigger.eventName} event has no changed files: use mode "all" or "auto".`,
       )
     }
     return 'all'
@@ -55,7 +56,7 @@ export function resolveMode(mode: Mode, trigger: Trigger): 'changed' | 'all' {
   return 'changed'
 }
 
-export function headOf(trigger: Trigger): HeadCommit {
+export function headCommitOf(trigger: Trigger): HeadCommit {
   switch (trigger.kind) {
     case 'pull_request':
       return {
@@ -86,7 +87,7 @@ export async function gatherImages(
   config: Pick<Config, 'mode' | 'include' | 'exclude'>,
   log: Logger,
 ): Promise<Gathered> {
-  const head = headOf(trigger)
+  const head = headCommitOf(trigger)
   if (head.sha === '')
     throw new GatherError('Cannot tell the commit to check: GITHUB_SHA is not set.')
   const matches = createPathFilter(config.include, config.exclude)

@@ -1,6 +1,6 @@
 import type { Config } from '../config/config.js'
 import { errorMessage } from '../core/errors.js'
-import { countResults, decideVerdict, type ImageResult, type Verdict } from '../decide/decide.js'
+import { countResults, decideOutcome, type ImageResult, type RunOutcome } from '../decide/decide.js'
 import { describeGitHubError } from '../github/errors.js'
 import type { Octokit } from '../github/api.js'
 import { encodeRecord } from '../record/comment-record.js'
@@ -45,11 +45,11 @@ export async function publish(
   report: RunReport,
   target: PublishTarget,
   options: PublishOptions,
-): Promise<Verdict> {
+): Promise<RunOutcome> {
   const { io, config } = options
   const { results } = report
   const counts = countResults(results)
-  const verdict = decideVerdict(counts, config)
+  const verdict = decideOutcome(counts, config)
   io.setOutput('results', JSON.stringify(results))
   io.setOutput('checked', counts.checked)
   io.setOutput('passed', counts.passed)
@@ -125,7 +125,7 @@ async function publishComment(
   report: RunReport,
   target: PublishTarget,
   context: ReportContext,
-  verdict: Verdict,
+  verdict: RunOutcome,
   { config, octokit, io }: PublishOptions,
 ): Promise<void> {
   const { pullRequest } = target

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { runCheck } from '../../../src/action/pipeline.js'
-import type { Verdict } from '../../../src/decide/decide.js'
+import type { RunOutcome } from '../../../src/decide/decide.js'
 import type { PullRequestTarget } from '../../../src/publish/comment.js'
 import { reportCounts, type RunReport } from '../../../src/report/run-report.js'
 import { publish } from '../../../src/publish/publish.js'
@@ -33,7 +33,7 @@ async function runAndPublish(
   inputs: Record<string, string> = {},
 ): Promise<{
   report: RunReport
-  verdict: Verdict
+  verdict: RunOutcome
   pullRequest: PullRequestTarget | undefined
   io: RecordingIo
 }> {

@@ -3,7 +3,7 @@ import {
   applyAccepted,
   applyBodystyleRule,
   countResults,
-  decideVerdict,
+  decideOutcome,
   toResult,
 } from '../../../src/decide/decide.js'
 
@@ -37,7 +37,7 @@ describe('toResult', () => {
   })
 })
 
-describe('decideVerdict', () => {
+describe('decideOutcome', () => {
   const policy = { failOnReject: true, onApiError: 'fail' as const }
   const counts = (passed: number, rejected: number, errors: number) => ({
     checked: passed + rejected + errors,
@@ -47,30 +47,30 @@ describe('decideVerdict', () => {
   })
 
   it('passes with nothing to check', () => {
-    expect(decideVerdict(counts(0, 0, 0), policy)).toEqual({
+    expect(decideOutcome(counts(0, 0, 0), policy)).toEqual({
       failed: false,
       summary: 'No images to check.',
     })
   })
   it('fails on a rejection, naming the counts', () => {
-    expect(decideVerdict(counts(3, 1, 0), policy)).toEqual({
+    expect(decideOutcome(counts(3, 1, 0), policy)).toEqual({
       failed: true,
       summary: '1 of 4 images rejected (3 passed).',
     })
   })
   it('fails on an error by default, warns with on-api-error: warn', () => {
-    expect(decideVerdict(counts(1, 0, 2), policy).failed).toBe(true)
-    expect(decideVerdict(counts(1, 0, 2), { ...policy, onApiError: 'warn' })).toEqual({
+    expect(decideOutcome(counts(1, 0, 2), policy).failed).toBe(true)
+    expect(decideOutcome(counts(1, 0, 2), { ...policy, onApiError: 'warn' })).toEqual({
       failed: false,
       summary: '0 of 3 images rejected, 2 could not be checked (1 passed).',
       warning: '2 images could not be checked (on-api-error: warn).',
     })
   })
   it('does not fail on rejections with fail-on-reject: false', () => {
-    expect(decideVerdict(counts(1, 1, 0), { ...policy, failOnReject: false }).failed).toBe(false)
+    expect(decideOutcome(counts(1, 1, 0), { ...policy, failOnReject: false }).failed).toBe(false)
   })
   it('a fully down API never passes by default', () => {
-    expect(decideVerdict(counts(0, 0, 5), policy).failed).toBe(true)
+    expect(decideOutcome(counts(0, 0, 5), policy).failed).toBe(true)
   })
 })
 
@@ -114,7 +114,7 @@ describe('applyAccepted', () => {
     )
     const counts = countResults(results)
     expect(counts).toMatchObject({ checked: 2, passed: 1, rejected: 0, accepted: 1 })
-    expect(decideVerdict(counts, { failOnReject: true, onApiError: 'fail' })).toEqual({
+    expect(decideOutcome(counts, { failOnReject: true, onApiError: 'fail' })).toEqual({
       failed: false,
       summary: '1 of 2 images passed, 1 accepted (accept input).',
     })

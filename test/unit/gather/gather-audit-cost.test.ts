@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { gatherImages, headOf } from '../../../src/gather/gather.js'
+import { gatherImages, headCommitOf } from '../../../src/gather/gather.js'
 import { createOctokit } from '../../../src/github/octokit.js'
 import { silentLogger } from '../../../src/core/log.js'
 import { FakeGitHub } from '../../fakes/github.js'
@@ -70,8 +70,11 @@ describe('an audit of 2,000 tracked files', () => {
     expect(gathered.images.every((image) => image.unprobed === true && !image.lfs)).toBe(true)
     const before = github.requests.length
     const wanted = new Set(['p/0.jpg', 'p/1.jpg', 'p/7.jpg'])
-    const probed = await probeLfsPointers(octokit, headOf(trigger), gathered.images, (image) =>
-      wanted.has(image.path),
+    const probed = await probeLfsPointers(
+      octokit,
+      headCommitOf(trigger),
+      gathered.images,
+      (image) => wanted.has(image.path),
     )
     expect(github.requests.length - before).toBe(3)
     expect(probed.filter((image) => image.lfs).map((image) => image.path)).toEqual([

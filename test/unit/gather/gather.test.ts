@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { gatherImages, resolveMode } from '../../../src/gather/gather.js'
-import { GatherError } from '../../../src/core/errors.js'
+import { ConfigError } from '../../../src/core/errors.js'
 import { dispatchTrigger, openPull, pushTrigger, useFakeGitHub } from '../../helpers/github.js'
 import { RecordingIo } from '../../helpers/io.js'
 import { blobSha } from '../../fakes/git.js'
@@ -233,8 +233,9 @@ describe('gatherImages on other events', () => {
         new RecordingIo(),
       ),
     ).rejects.toThrow(
-      new GatherError(
-        'Input "mode" is "changed", but a schedule event has no changed files: use mode "all" or "auto".',
+      new ConfigError(
+        'mode',
+        'is "changed", but a schedule event has no changed files: use mode "all" or "auto".',
       ),
     )
   })
