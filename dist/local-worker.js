@@ -75759,7 +75759,7 @@ var __webpack_exports__ = {};
 
 ;// CONCATENATED MODULE: external "node:worker_threads"
 const external_node_worker_threads_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
-;// CONCATENATED MODULE: ./src/shared/errors.ts
+;// CONCATENATED MODULE: ./src/core/errors.ts
 /**
  * An input has a value the action cannot use. The message names the input (`Input "x" must be…`);
  * `input` and `detail` let the CLI say the same of its flag (`Option --x must be…`).
@@ -76516,6 +76516,11 @@ const SERVE_DEFAULTS = {
     downloadQueue: 32,
     fetchTimeoutSeconds: 10,
     uploadStoreMb: 128,
+    /** Seconds an upload's whole body may take. */
+    uploadTimeoutSeconds: 60,
+    /** KB/s an upload's body must average, from its 5th second on. */
+    uploadMinRateKb: 16,
+    uploadsPerClient: 4,
 };
 /** Where `aa-check serve` also takes the key clients must send (argv is readable by all users). */
 const SERVE_KEY_ENV = 'AA_CHECK_SERVE_API_KEY';

@@ -3,7 +3,7 @@ import { countResults, decideOutcome, type ImageResult } from '../decide/decide.
 import type { Config } from '../config/config.js'
 import { renderReport, reportContext } from '../report/render.js'
 import type { RunReport } from '../report/run-report.js'
-import { safeText } from '../core/untrusted.js'
+import { safeText, terminalJson } from '../core/untrusted.js'
 import { UsageError, type CliIo } from './io.js'
 
 export type ReportFormat = 'markdown' | 'json'
@@ -19,7 +19,7 @@ export function formatReport(
   format: ReportFormat,
   policy: Pick<Config, 'failOnReject' | 'onApiError'>,
 ): string {
-  if (format === 'json') return `${JSON.stringify(report.results, null, 2)}\n`
+  if (format === 'json') return `${terminalJson(report.results, 2)}\n`
   const failed = decideOutcome(countResults(report.results), policy).failed
   const context = reportContext(report, {
     failed,

@@ -29,7 +29,16 @@ export interface PullRequestInfo {
 
 export type Trigger =
   | { kind: 'pull_request'; eventName: string; pr: PullRequestInfo }
-  | { kind: 'push'; eventName: string; repo: RepoRef; before: string; after: string; ref: string }
+  | {
+      kind: 'push'
+      eventName: string
+      repo: RepoRef
+      before: string
+      after: string
+      ref: string
+      /** The repository's default branch ('' when the payload does not say). */
+      defaultBranch: string
+    }
   /** A merge queue entry: the queue's base commit and the temporary merge commit to check. */
   | {
       kind: 'merge_group'

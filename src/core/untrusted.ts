@@ -68,3 +68,23 @@ export function redactUrl(url: URL | string): string {
   parsed.hash = ''
   return hidden ? `${parsed.href} (credentials and query hidden)` : parsed.href
 }
+
+/**
+ * Characters JSON may carry raw but a terminal acts on or hides: C1 controls (an 8-bit CSI starts
+ * an escape sequence on some terminals), the bidi embeddings, overrides and isolates, and the
+ * line and paragraph separators. JSON.stringify escapes only the C0 range.
+ */
+// eslint-disable-next-line no-control-regex
+const RAW_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g
+
+/**
+ * JSON for a terminal or a log: the same value as JSON.stringify writes, with every character a
+ * terminal would act on written as a `\uXXXX` escape, so a file name can neither colour the
+ * screen, set its title nor hide part of itself.
+ */
+export function terminalJson(value: unknown, indent?: number): string {
+  return JSON.stringify(value, null, indent).replace(
+    RAW_IN_JSON,
+    (char) => `\\u${(char.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`,
+  )
+}

@@ -65,6 +65,7 @@ export function parseTrigger(
       before: asString(payload.before) ?? '',
       after,
       ref: stripRef(asString(payload.ref) ?? env.GITHUB_REF ?? ''),
+      defaultBranch: asString(asObject(payload.repository)?.default_branch) ?? '',
     }
   }
 

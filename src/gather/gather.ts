@@ -271,6 +271,25 @@ async function listChanged(
   if (trigger.kind === 'push') {
     const { before, after } = trigger
     if (before === '' || ZERO_SHA.test(before)) {
+      // A new branch: everything it adds since it left the default branch, not only its head commit.
+      const { defaultBranch, ref } = trigger
+      if (defaultBranch !== '' && ref !== defaultBranch) {
+        try {
+          return await compareRange(
+            octokit,
+            head,
+            defaultBranch,
+            after,
+            log,
+            `the files the new branch ${safeText(ref)} changes`,
+            `since ${safeText(defaultBranch)}`,
+          )
+        } catch (error) {
+          log.info(
+            `Could not compare ${after.slice(0, 7)} with ${safeText(defaultBranch)}: ${safeText(errorMessage(error))}`,
+          )
+        }
+      }
       try {
         const commit = await commitFiles(octokit, head.gitRepo, after)
         if (commit.parents > 0 && commit.complete) {
@@ -335,9 +354,10 @@ async function compareRange(
   after: string,
   log: Logger,
   what = 'the files changed',
+  from = `from ${base.slice(0, 7)} to ${after.slice(0, 7)}`,
 ): Promise<{ files: Candidate[]; scope: string }> {
   const compared = await compareFiles(octokit, head.gitRepo, base, after)
-  const scope = `${what} from ${base.slice(0, 7)} to ${after.slice(0, 7)}`
+  const scope = `${what} ${from}`
   if (compared.complete) return { files: present(compared.files), scope }
   log.info('The compare API lists at most 300 files: comparing the trees of both commits instead.')
   const changed = await diffTrees(octokit, head.gitRepo, compared.mergeBase, after)

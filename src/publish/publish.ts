@@ -1,5 +1,6 @@
 import type { Config } from '../config/config.js'
 import { errorMessage } from '../core/errors.js'
+import { terminalJson } from '../core/untrusted.js'
 import { countResults, decideOutcome, type ImageResult, type RunOutcome } from '../decide/decide.js'
 import { describeGitHubError } from '../github/errors.js'
 import type { Octokit } from '../github/api.js'
@@ -50,7 +51,7 @@ export async function publish(
   const { results } = report
   const counts = countResults(results)
   const verdict = decideOutcome(counts, config)
-  io.setOutput('results', JSON.stringify(results))
+  io.setOutput('results', terminalJson(results))
   io.setOutput('checked', counts.checked)
   io.setOutput('passed', counts.passed)
   io.setOutput('rejected', counts.rejected)

@@ -57,3 +57,22 @@ export function codeSpan(text: string, inTable = false): string {
 export function escapeAttribute(text: string): string {
   return text.replace(/[&"'<>]/g, (char) => `&#${char.charCodeAt(0)};`)
 }
+
+/**
+ * An untrusted URL as a Markdown link destination (and an HTML attribute): an absolute http(s) URL
+ * as the URL parser normalises it, with every character that could end the destination, open
+ * markup or start a new line percent-encoded. Anything else is no link at all.
+ */
+export function linkDestination(text: string): string | undefined {
+  let url: URL
+  try {
+    url = new URL(text)
+  } catch {
+    return undefined
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined
+  return url.href.replace(
+    /[^A-Za-z0-9\-._~:/?#@!$&*+,;=%]/g,
+    (char) => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`,
+  )
+}

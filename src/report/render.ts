@@ -3,7 +3,7 @@ import type { SkippedPath } from '../core/types.js'
 import { countResults, type Counts, type ImageResult } from '../decide/decide.js'
 import { describeScope, type RunReport } from './run-report.js'
 import { explain } from './explain.js'
-import { codeSpan, escapeAttribute, escapeText } from './markdown.js'
+import { codeSpan, escapeAttribute, escapeText, linkDestination } from './markdown.js'
 import { commitUrl, fileUrls, type ReportLinks } from './links.js'
 
 export type { ReportLinks } from './links.js'
@@ -101,8 +101,10 @@ class Rows {
   private urls(result: ImageResult): { page: string; image: string } | undefined {
     const { links, sha } = this.context
     if (links !== undefined && sha !== '') return fileUrls(links, sha, result.path)
-    // Without a repository (a local audit), a fetched image still has a URL to show.
-    return /^https?:\/\//i.test(result.url) ? { page: result.url, image: result.url } : undefined
+    // Without a repository (a local audit), a fetched image still has a URL to show. It comes
+    // from a results file or the command line, so it is made a safe link destination first.
+    const url = linkDestination(result.url)
+    return url === undefined ? undefined : { page: url, image: url }
   }
 
   /** The path, linked to the file's page; with a thumbnail inside the same link (each URL once). */

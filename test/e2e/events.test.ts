@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { failCheck, pass } from '../fakes/dashscope.js'
+import { apiError, failCheck, pass } from '../fakes/dashscope.js'
 import { API_KEY, openPull, pushToPull, resultsOf, runOnPull, useFakes } from './setup.js'
 import { pushPayload, runAction } from './harness.js'
 
@@ -183,7 +183,7 @@ describe('Git LFS', () => {
 })
 
 describe('symlinks and submodules', () => {
-  it('skips them with a notice', async () => {
+  it('checks a link as the file it points to, and skips a submodule with a notice', async () => {
     const { payload } = openPull(fakes.github, {
       'real.jpg': 'real',
       'link.jpg': { content: 'real.jpg', mode: '120000' },
@@ -192,9 +192,32 @@ describe('symlinks and submodules', () => {
     passAll()
     const run = await runOnPull(fakes, payload)
     expect(run.exitCode).toBe(0)
-    expect(resultsOf(run).map((r) => r.path)).toEqual(['real.jpg'])
-    expect(run.stdout).toContain('::notice::Skipped link.jpg: a symbolic link, not an image file.')
+    expect(resultsOf(run).map((r) => r.path)).toEqual(['link.jpg', 'real.jpg'])
+    // One content, one detection, whichever path names it.
+    expect(fakes.dashscope.calls).toHaveLength(1)
     expect(run.stdout).toContain('::notice::Skipped vendor.png: a submodule, not an image file.')
+  })
+
+  it('rejects a link that leaves the repository: a link never skips the gate', async () => {
+    const { payload } = openPull(fakes.github, {
+      'assets/blob.dat': 'not checked by its name',
+      'characters/bob.jpg': { content: '../assets/blob.dat', mode: '120000' },
+      'characters/eve.jpg': { content: '../../../etc/hostname', mode: '120000' },
+    })
+    // The service is asked for the link's target, by the target's URL.
+    fakes.dashscope.verdicts = [
+      {
+        match: /\/assets\/blob\.dat$/,
+        reply: () => apiError(400, 'InvalidFile.Content', 'No person found'),
+      },
+    ]
+    const run = await runOnPull(fakes, payload)
+    expect(run.exitCode).toBe(1)
+    expect(resultsOf(run).map((r) => [r.path, r.status, r.code])).toEqual([
+      ['characters/bob.jpg', 'reject', 'InvalidFile.Content'],
+      ['characters/eve.jpg', 'reject', 'InvalidURL'],
+    ])
+    expect(fakes.dashscope.calls).toHaveLength(1)
   })
 })
 

@@ -281,7 +281,7 @@ describe('merge-results', () => {
     const run = await runOnPull(fakes, payload, { 'merge-results': `${dir}/shard-*.json` })
     expect(run.exitCode).toBe(1)
     expect(run.stdout).toContain(
-      `::error::Input "merge-results" names files that are not the shards 1..n of one run: shard 2/3 is missing; shard 1/3 appears twice (${dir}/shard-1-again.json, ${dir}/shard-1.json).`,
+      `::error::Input "merge-results" cannot be merged: the files are not the shards 1..n of one run: shard 2/3 is missing; shard 1/3 appears twice (${dir}/shard-1-again.json, ${dir}/shard-1.json).`,
     )
     expect(fakes.github.comments.get(7) ?? []).toHaveLength(0)
   })

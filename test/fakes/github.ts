@@ -76,6 +76,8 @@ function sendRaw(res: ServerResponse, content: Buffer): void {
 export class FakeGitHub extends LoopbackServer {
   readonly git = new FakeGitStore()
   readonly pulls = new Map<number, FakePull>()
+  /** Branch name → head commit, for comparisons that name a branch. */
+  readonly branches = new Map<string, string>()
   readonly comments = new Map<number, FakeComment[]>()
   readonly requests: LoggedRequest[] = []
   /** Recursive tree listings with more entries than this come back truncated (and cut). */
@@ -354,10 +356,12 @@ export class FakeGitHub extends LoopbackServer {
     }
 
     if (
-      (match = /^\/repos\/([^/]+)\/([^/]+)\/compare\/([0-9a-f]+)\.\.\.([0-9a-f]+)$/.exec(path)) &&
+      (match = /^\/repos\/([^/]+)\/([^/]+)\/compare\/([^.]+)\.\.\.([0-9a-f]+)$/.exec(path)) &&
       method === 'GET'
     ) {
-      const [, owner = '', repo = '', base = '', head = ''] = match
+      const [, owner = '', repo = '', baseRef = '', head = ''] = match
+      // GitHub takes a branch name as the base too.
+      const base = this.branches.get(decodeURIComponent(baseRef)) ?? baseRef
       if (!this.git.commits.has(base) || !this.git.commits.has(head))
         return sendJson(res, 404, { message: 'Not Found' })
       const files = this.git.diff(base, head)

@@ -98,8 +98,13 @@ function setPull(
   return { number, base, head, trigger: { kind: 'pull_request', eventName: 'pull_request', pr } }
 }
 
-export function pushTrigger(before: string, after: string, ref = 'main'): Trigger {
-  return { kind: 'push', eventName: 'push', repo: REPO, before, after, ref }
+export function pushTrigger(
+  before: string,
+  after: string,
+  ref = 'main',
+  defaultBranch = '',
+): Trigger {
+  return { kind: 'push', eventName: 'push', repo: REPO, before, after, ref, defaultBranch }
 }
 
 /** A workflow_dispatch (or schedule) run at `sha`: no changed files, so every image is audited. */

@@ -1,3 +1,4 @@
+import { terminalJson } from '../../core/untrusted.js'
 import { parseArgs } from 'node:util'
 import { createPathFilter } from '../../gather/paths.js'
 import { checkLocalTargets } from '../detect.js'
@@ -43,7 +44,7 @@ export async function check(argv: string[], io: CliIo): Promise<number> {
     ...(stream === undefined ? {} : { onResult: stream }),
     keepEvidence: values.explain,
   })
-  if (values.json) io.stdout(`${JSON.stringify(results, null, 2)}\n`)
+  if (values.json) io.stdout(`${terminalJson(results, 2)}\n`)
   else io.stdout(`\n${io.paint('bold', countsLine(results))}\n`)
   return exitStatus(results)
 }

@@ -17,6 +17,9 @@ import {
   useFakeGitHub,
 } from '../../helpers/github.js'
 import { RecordingIo } from '../../helpers/io.js'
+import { gitBlobSha as blobSha } from '../../../src/core/blob-sha.js'
+import { encodeRecord } from '../../../src/record/comment-record.js'
+import { identityHash } from '../../../src/record/verdicts.js'
 import type { Trigger } from '../../../src/core/types.js'
 
 const fake = useFakeGitHub()
@@ -115,6 +118,40 @@ describe('runCheck + publish on a pull request', () => {
     expect(fake.github.count('POST', /\/comments$/)).toBe(1)
     expect(fake.github.count('PATCH', /\/issues\/comments\/\d+$/)).toBe(1)
     expect(io.messages('info')).toContain(`Comment ${comment?.id ?? 0} on #7: updated.`)
+  })
+
+  it('never reuses a verdict record forged in a file name (the record is read from the end only)', async () => {
+    const badBlob = blobSha(Buffer.from('bad'))
+    const forged = encodeRecord(
+      {
+        identity: identityHash('stub detector v1'),
+        scope: 'acme/photos#7',
+        verdicts: new Map([
+          [badBlob, { status: 'pass', bodystyle: 'full', at: Date.UTC(2031, 0, 1) }],
+        ]),
+      },
+      10_000,
+    )
+    const trap = `people/ok ${forged} .jpg`
+    const pull = openPull(fake.github, { 'people/bad.jpg': 'bad', [trap]: 'ok' })
+    const verdicts = { 'people/bad.jpg': twoPeople, [trap]: passFull }
+    const first = await runAndPublish(pull.trigger, new StubDetector(verdicts))
+    expect(first.verdict.failed).toBe(true)
+    const body = commentsOn(7)[0]?.body ?? ''
+    // The name is shown, but can no longer form a marker: only the genuine record is a comment.
+    expect(body.match(/<!-- animate-anyone-check:record /g)).toHaveLength(1)
+    expect(body.trimEnd().endsWith(' -->')).toBe(true)
+
+    // The next run reuses the genuine reject, and the forged row never enters the record.
+    const next = pushToPull(fake.github, pull, { 'README.md': 'touched' })
+    const second = await runAndPublish(next.trigger, new StubDetector({}))
+    expect(second.report.results.find((r) => r.path === 'people/bad.jpg')?.status).toBe('reject')
+    expect(second.verdict.failed).toBe(true)
+    expect(second.report.verdicts.get(badBlob)?.status).toBe('reject')
+    // Renamed away, the trap leaves nothing behind either.
+    const renamed = pushToPull(fake.github, next, { [trap]: null, 'people/ok.jpg': 'ok' })
+    const third = await runAndPublish(renamed.trigger, new StubDetector({}))
+    expect(third.report.results.find((r) => r.path === 'people/bad.jpg')?.status).toBe('reject')
   })
 
   it('detects only the changed content after a push to the PR', async () => {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { redactUrl, safeLine, safeLines, safeText } from '../../../src/core/untrusted.js'
+import {
+  redactUrl,
+  safeLine,
+  safeLines,
+  safeText,
+  terminalJson,
+} from '../../../src/core/untrusted.js'
 
 describe('safeText', () => {
   it.each([
@@ -48,5 +54,15 @@ describe('redactUrl', () => {
       'https://dashscope.aliyuncs.com/api',
     )
     expect(redactUrl('not a url')).toBe('(an unreadable URL)')
+  })
+})
+
+describe('terminalJson', () => {
+  it('escapes C1 controls, bidi controls and line separators as \\uXXXX, and stays the same JSON', () => {
+    const name = 'a\u009b31mred\u202egpj.exe\u2066x\u2028y\u0085z.jpg'
+    const text = terminalJson([{ path: name }], 2)
+    expect(text).not.toMatch(/[\u0080-\u009f\u202a-\u202e\u2066-\u2069\u2028\u2029]/)
+    expect(text).toContain('a\\u009b31mred\\u202egpj.exe\\u2066x\\u2028y\\u0085z.jpg')
+    expect(JSON.parse(text)).toEqual([{ path: name }])
   })
 })

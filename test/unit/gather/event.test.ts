@@ -69,7 +69,18 @@ describe('parseTrigger', () => {
       before: '0000',
       after: 'a1',
       ref: 'dev',
+      defaultBranch: '',
     })
+  })
+
+  it("reads the default branch of GitHub's own push payload", () => {
+    const examples = createRequire(import.meta.url)('@octokit/webhooks-examples') as {
+      name: string
+      examples: Record<string, unknown>[]
+    }[]
+    const payload = examples.find((e) => e.name === 'push')?.examples[0] ?? {}
+    const trigger = parseTrigger('push', payload, env)
+    expect(trigger.kind === 'push' && trigger.defaultBranch).toMatch(/^[\w.-]+$/)
   })
 
   it("reads a merge queue entry from GitHub's own merge_group payload", () => {

@@ -181,6 +181,22 @@ describe('gatherImages on a push', () => {
     ])
   })
 
+  it('checks everything a new branch adds since the default branch, not only its head commit', async () => {
+    const main = fake.github.git.commit({ 'old.jpg': 'old' })
+    fake.github.branches.set('main', main)
+    const first = fake.github.git.amend(main, { 'first.jpg': 'added by the first commit' })
+    const second = fake.github.git.amend(first, { 'second.jpg': 'added by the head commit' })
+    const log = new RecordingIo()
+    const gathered = await gatherImages(
+      fake.octokit,
+      pushTrigger(ZERO, second, 'feature', 'main'),
+      images,
+      log,
+    )
+    expect(paths(gathered)).toEqual(['first.jpg', 'second.jpg'])
+    expect(gathered.scope).toBe('the files the new branch feature changes since main')
+  })
+
   it('audits a new branch that starts at a root commit', async () => {
     const after = fake.github.git.commit({ 'a.jpg': 'a', 'b/c.png': 'c' })
     const log = new RecordingIo()

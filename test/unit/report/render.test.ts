@@ -341,3 +341,33 @@ describe('the job summary limit', () => {
     expect(markdown).not.toContain('x'.repeat(501))
   })
 })
+
+describe('links to URLs from a results file (aa-check merge)', () => {
+  it('never lets a URL end its link, start a line, or carry markup or a record', () => {
+    const hostile =
+      'https://x.example/a.jpg)\n## Fake heading\n<!-- animate-anyone-check:record AAAA -->\n[x](javascript:alert(1))'
+    const result = {
+      ...toResult('a.jpg', hostile, { status: 'reject', code: 'InvalidURL' }),
+      sha: BLOB,
+    }
+    const markdown = renderReport(
+      [result],
+      context([result], { links: undefined, sha: 'local' }),
+      65_536,
+    )
+    expect(markdown).not.toMatch(/^## Fake/m)
+    expect(markdown).not.toContain('<!-- animate-anyone-check:record')
+    expect(markdown).not.toContain('javascript:alert(1))')
+    expect(markdown).toContain('](https://x.example/a.jpg%29##%20Fake%20heading%3C!--')
+  })
+
+  it('links nothing for a URL that is not http(s)', () => {
+    const result = toResult('a.jpg', 'javascript:alert(1)', { status: 'pass' })
+    const markdown = renderReport(
+      [result],
+      context([result], { links: undefined, sha: 'local' }),
+      65_536,
+    )
+    expect(markdown).not.toContain('javascript:')
+  })
+})
