@@ -76,9 +76,11 @@ export function keypointAt(
 }
 
 /**
- * Where the face points, drawn from the centre of the head's square: yaw to the side, pitch up or
- * down (FaceMesh's angles: positive pitch is up, negative yaw towards the picture's right), as long
- * as the square is wide when the head is turned fully.
+ * Where the face points, drawn from the centre of the head's square, as long as the square is wide
+ * when the head is turned fully. FaceMesh's angles (src/detect/local/face.ts `headPose`): negative
+ * yaw turns the face towards the picture's right, positive pitch tilts it down (the chin goes back,
+ * the forehead forward); on the corpus, faces turned right read -27° to -45° and people looking
+ * down at a laptop or a typewriter +8° to +22°.
  */
 export function headArrow(
   head: NonNullable<Evidence['head']>,
@@ -96,7 +98,7 @@ export function headArrow(
     x1: px(x1),
     y1: px(y1),
     x2: px(x1 - Math.sin(radians(yaw)) * Math.cos(radians(pitch)) * length),
-    y2: px(y1 - Math.sin(radians(pitch)) * length),
+    y2: px(y1 + Math.sin(radians(pitch)) * length),
   }
 }
 

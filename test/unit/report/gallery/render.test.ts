@@ -86,10 +86,13 @@ describe('the overlay geometry', () => {
     expect(keypointAt({ name: 'nose', x: Infinity, y: 0, score: 1 }, FRAME)).toBeUndefined()
   })
 
-  it('points the head arrow up for a raised head and to the right for negative yaw', () => {
-    const up = headArrow({ yaw: 0, pitch: 30, roll: 0, faceScore: 1, box: [0, 0, 0.1, 0.1] }, FRAME)
+  it('points the head arrow down for positive pitch and to the right for negative yaw', () => {
+    const down = headArrow(
+      { yaw: 0, pitch: 30, roll: 0, faceScore: 1, box: [0, 0, 0.1, 0.1] },
+      FRAME,
+    )
     // The square is 30×40 px centred at (15, 20); the arrow is as long as its longer side.
-    expect(up).toEqual({ x1: 15, y1: 20, x2: 15, y2: 0 })
+    expect(down).toEqual({ x1: 15, y1: 20, x2: 15, y2: 40 })
     const right = headArrow(
       { yaw: -90, pitch: 0, roll: 0, faceScore: 1, box: [0, 0, 0.1, 0.1] },
       FRAME,
