@@ -101,7 +101,8 @@ function decodableFormat(bytes: Uint8Array): 'jpeg' | 'png' | 'bmp' | 'webp' | N
   } catch {
     return { problem: 'the image header is unreadable' }
   }
-  if (longest >= LIMITS.maxLongestSide) return { problem: 'the image is over the size limit' }
+  if (longest >= LIMITS.maxLongestSide)
+    return { problem: `it is ${longest} px on its longest side, too large to decode here` }
   if (format === 'jpeg' && walkJpeg(bytes).scans > LIMITS.maxJpegScans)
     return { problem: 'the JPEG file has too many scans to decode' }
   return format

@@ -116,7 +116,7 @@ describe('ThumbnailMaker', () => {
     })
     // A PNG header claiming 20000×20000 pixels: never decoded.
     expect(await maker.make(pngHeader(20_000, 20_000))).toEqual({
-      problem: 'the image is over the size limit',
+      problem: 'it is 20000 px on its longest side, too large to decode here',
     })
   })
 })
