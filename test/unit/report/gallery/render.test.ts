@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import type { ImageResult } from '../../../../src/detect/results.js'
 import type { Evidence } from '../../../../src/detect/types.js'
@@ -126,6 +127,18 @@ describe('renderGallery', () => {
     expect(html).toContain('<rect class="person" x="30" y="80" width="120" height="280"/>')
     // Nothing that would load: no http(s) URL in any src or href.
     expect(html).not.toMatch(/\b(src|href)="(?!data:)/)
+  })
+
+  it("allows exactly the page's own style and script by hash: nothing inline runs otherwise", () => {
+    const html = renderGallery([{ result: result('a.jpg') }])
+    const hash = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`
+    const style = /<style>([\s\S]*?)<\/style>/.exec(html)?.[1] ?? ''
+    const script = /<script>([\s\S]*?)<\/script>/.exec(html)?.[1] ?? ''
+    expect(GALLERY_CSP).toContain(`style-src ${hash(style)};`)
+    expect(GALLERY_CSP).toContain(`script-src ${hash(script)};`)
+    expect(GALLERY_CSP).not.toContain('unsafe')
+    // No inline event handler or style attribute, which a hash would not allow.
+    expect(html).not.toMatch(/\son[a-z]+=|\sstyle=/)
   })
 
   it('escapes file names, messages and labels for text and attributes', () => {
