@@ -38,6 +38,7 @@ const assets: AssetPaths = found ?? {
   jpegWasm: join(wasm, 'mozjpeg_dec.wasm'),
   webpWasm: join(wasm, 'webp_dec.wasm'),
   pngWasm: join(wasm, 'squoosh_png_bg.wasm'),
+  jpegEncoderWasm: join(wasm, 'mozjpeg_enc.wasm'),
 }
 const loadStarted = performance.now()
 const decoder = new ImageDecoder(assets)

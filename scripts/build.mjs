@@ -43,6 +43,7 @@ for (const file of [
   'node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm',
   'node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm',
   'node_modules/@jsquash/jpeg/codec/dec/mozjpeg_dec.wasm',
+  'node_modules/@jsquash/jpeg/codec/enc/mozjpeg_enc.wasm',
   'node_modules/@jsquash/webp/codec/dec/webp_dec.wasm',
   'node_modules/@jsquash/png/codec/pkg/squoosh_png_bg.wasm',
 ]) {

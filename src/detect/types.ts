@@ -18,14 +18,34 @@ export type DetectionStatus = 'pass' | 'reject' | 'error'
 /** A box as [left, top, right, bottom], fractions of the image's width and height. */
 export type EvidenceBox = [number, number, number, number]
 
-/** Why the local detector decided as it did: what it saw, in plain JSON. */
+/** A MoveNet body keypoint the rules counted as seen, x and y as fractions of the image. */
+export interface EvidenceKeypoint {
+  /** `nose`, `leftShoulder`, … (the person's own left). */
+  name: string
+  x: number
+  y: number
+  score: number
+}
+
+/**
+ * Why the local detector decided as it did: what it saw, in plain JSON. Boxes and keypoints are
+ * fractions of the image as a viewer shows it (EXIF orientation applied).
+ */
 export interface Evidence {
   /** The rule that decided (`pass` when none objected). */
   rule: string
-  /** The people counted, with the model that found each. */
-  people: { box: EvidenceBox; score: number; source: 'detector' | 'pose' }[]
-  /** The subject's head, in degrees, with FaceMesh's confidence that a face is there. */
-  head?: { yaw: number; pitch: number; roll: number; faceScore: number }
+  /** The people counted, with the model that found each, and the skeleton MoveNet saw, if any. */
+  people: {
+    box: EvidenceBox
+    score: number
+    source: 'detector' | 'pose'
+    keypoints?: EvidenceKeypoint[]
+  }[]
+  /**
+   * The subject's head, in degrees, with FaceMesh's confidence that a face is there, and the
+   * square FaceMesh read (it may reach past the image's edges).
+   */
+  head?: { yaw: number; pitch: number; roll: number; faceScore: number; box?: EvidenceBox }
   /** Signed shoulder width over torso length (negative: facing away). */
   shoulderRatio?: number
   /** Things in or in front of the subject's hands or body. */

@@ -225,6 +225,9 @@ describe('aa-check check --explain', () => {
           box: expect.any(Array) as unknown,
           score: expect.any(Number) as unknown,
           source: 'detector',
+          keypoints: expect.arrayContaining([
+            expect.objectContaining({ name: 'leftShoulder' }),
+          ]) as unknown,
         },
       ],
       objects: expect.any(Array) as unknown,

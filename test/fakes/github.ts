@@ -6,6 +6,7 @@ import {
   commitJson,
   simpleUser,
   type GitBlob,
+  type CheckRun,
   type Commit,
   type ContentFile,
   type CommitComparison,
@@ -38,6 +39,25 @@ export interface FakeFault {
   status: number
   headers?: Record<string, string>
   message: string
+}
+
+/** A check run as the fake holds it: what was created, with every annotation sent since. */
+export interface FakeCheckRun {
+  id: number
+  name: string
+  head_sha: string
+  status: string
+  conclusion: string | null
+  output: { title: string; summary: string }
+  annotations: Record<string, unknown>[]
+}
+
+interface CheckRunBody {
+  name?: string
+  head_sha?: string
+  status?: string
+  conclusion?: string
+  output?: { title?: string; summary?: string; annotations?: Record<string, unknown>[] }
 }
 
 export interface LoggedRequest {
@@ -84,6 +104,9 @@ export class FakeGitHub extends LoopbackServer {
   truncateTreesAbove = 100_000
   /** Status for comment creation/editing, e.g. 403 for a fork's read-only token. */
   commentWriteStatus: number | undefined
+  /** Status for check-run creation and updates, e.g. 403 for a token without `checks: write`. */
+  checkRunWriteStatus: number | undefined
+  readonly checkRuns: FakeCheckRun[] = []
   /** Login for GET /user; undefined answers 403 as for the GITHUB_TOKEN. */
   tokenLogin: string | undefined
   /** Scripted failures (rate limits, races), consumed in order. */
@@ -150,6 +173,33 @@ export class FakeGitHub extends LoopbackServer {
       issue_url: `${this.url}/repos/${owner}/${repo}/issues/${issue}`,
       node_id: `IC_${comment.id}`,
       author_association: comment.user.type === 'Bot' ? 'NONE' : 'CONTRIBUTOR',
+    }
+  }
+
+  private checkRunJson(owner: string, repo: string, run: FakeCheckRun): CheckRun {
+    const api = `${this.url}/repos/${owner}/${repo}/check-runs/${run.id}`
+    return {
+      id: run.id,
+      head_sha: run.head_sha,
+      node_id: `CR_${run.id}`,
+      external_id: null,
+      url: api,
+      html_url: `https://github.com/${owner}/${repo}/runs/${run.id}`,
+      details_url: null,
+      status: run.status as CheckRun['status'],
+      conclusion: run.conclusion as CheckRun['conclusion'],
+      started_at: '2026-11-25T00:00:00Z',
+      completed_at: run.status === 'completed' ? '2026-11-25T00:00:01Z' : null,
+      output: {
+        ...run.output,
+        text: null,
+        annotations_count: run.annotations.length,
+        annotations_url: `${api}/annotations`,
+      },
+      name: run.name,
+      check_suite: { id: 7000 },
+      app: null,
+      pull_requests: [],
     }
   }
 
@@ -273,6 +323,55 @@ export class FakeGitHub extends LoopbackServer {
         }
       }
       return sendJson(res, 404, { message: 'Not Found' })
+    }
+
+    if ((match = /^\/repos\/([^/]+)\/([^/]+)\/check-runs(?:\/(\d+))?$/.exec(path))) {
+      const [, owner = '', repo = '', id] = match
+      if (method === 'POST' && id === undefined) {
+        if (this.checkRunWriteStatus !== undefined)
+          return sendJson(res, this.checkRunWriteStatus, {
+            message: 'Resource not accessible by integration',
+            documentation_url: 'https://docs.github.com/rest/checks/runs#create-a-check-run',
+            status: String(this.checkRunWriteStatus),
+          })
+        const sent = JSON.parse(body.toString('utf8')) as CheckRunBody
+        const annotations = sent.output?.annotations ?? []
+        if (sent.name === undefined || sent.head_sha === undefined || annotations.length > 50)
+          return sendJson(res, 422, { message: 'Invalid request.' })
+        const run: FakeCheckRun = {
+          id: 5000 + this.checkRuns.length,
+          name: sent.name,
+          head_sha: sent.head_sha,
+          status: sent.status ?? 'queued',
+          conclusion: sent.conclusion ?? null,
+          output: { title: sent.output?.title ?? '', summary: sent.output?.summary ?? '' },
+          annotations: [...annotations],
+        }
+        this.checkRuns.push(run)
+        return sendJson(res, 201, this.checkRunJson(owner, repo, run))
+      }
+      if (method === 'PATCH' && id !== undefined) {
+        if (this.checkRunWriteStatus !== undefined)
+          return sendJson(res, this.checkRunWriteStatus, {
+            message: 'Resource not accessible by integration',
+          })
+        const run = this.checkRuns.find((r) => r.id === Number(id))
+        if (run === undefined) return sendJson(res, 404, { message: 'Not Found' })
+        const sent = JSON.parse(body.toString('utf8')) as CheckRunBody
+        const annotations = sent.output?.annotations ?? []
+        // GitHub requires title and summary with any output, and takes 50 annotations at most.
+        if (
+          sent.output !== undefined &&
+          (sent.output.title === undefined ||
+            sent.output.summary === undefined ||
+            annotations.length > 50)
+        )
+          return sendJson(res, 422, { message: 'Invalid request.' })
+        if (sent.output?.title !== undefined) run.output.title = sent.output.title
+        if (sent.output?.summary !== undefined) run.output.summary = sent.output.summary
+        run.annotations.push(...annotations)
+        return sendJson(res, 200, this.checkRunJson(owner, repo, run))
+      }
     }
 
     if (

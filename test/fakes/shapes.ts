@@ -13,6 +13,7 @@ export type CommitComparison = Schemas['commit-comparison']
 export type SimpleUser = Schemas['simple-user']
 export type GitBlob = Schemas['blob']
 export type ContentFile = Schemas['content-file']
+export type CheckRun = Schemas['check-run']
 
 export function simpleUser(login: string, id: number, type: 'Bot' | 'User'): SimpleUser {
   const url = `https://api.github.com/users/${encodeURIComponent(login)}`

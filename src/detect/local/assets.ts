@@ -10,6 +10,8 @@ export interface AssetPaths {
   jpegWasm: string
   webpWasm: string
   pngWasm: string
+  /** The JPEG encoder, for the gallery's thumbnails (the detector itself only decodes). */
+  jpegEncoderWasm: string
 }
 
 /**
@@ -26,6 +28,7 @@ export function locateAssets(from: string = dirname(fileURLToPath(import.meta.ur
       jpegWasm: join(bundled, 'mozjpeg_dec.wasm'),
       webpWasm: join(bundled, 'webp_dec.wasm'),
       pngWasm: join(bundled, 'squoosh_png_bg.wasm'),
+      jpegEncoderWasm: join(bundled, 'mozjpeg_enc.wasm'),
     }
   }
   let root = resolve(from)
@@ -42,5 +45,6 @@ export function locateAssets(from: string = dirname(fileURLToPath(import.meta.ur
     jpegWasm: join(modules, '@jsquash/jpeg/codec/dec/mozjpeg_dec.wasm'),
     webpWasm: join(modules, '@jsquash/webp/codec/dec/webp_dec.wasm'),
     pngWasm: join(modules, '@jsquash/png/codec/pkg/squoosh_png_bg.wasm'),
+    jpegEncoderWasm: join(modules, '@jsquash/jpeg/codec/enc/mozjpeg_enc.wasm'),
   }
 }

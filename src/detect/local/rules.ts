@@ -2,7 +2,7 @@ import type { Bodystyle, Detection, Evidence, EvidenceBox } from '../types.js'
 import type { FaceReading } from './face.js'
 import { boxArea, intersection, iou, type Box, type DetectedObject } from './objects.js'
 import type { Observation } from './observe.js'
-import type { Keypoint, KeypointName, Person } from './pose.js'
+import { KEYPOINT_NAMES, type Keypoint, type KeypointName, type Person } from './pose.js'
 import { THRESHOLDS } from './thresholds.js'
 
 export type { Observation } from './observe.js'
@@ -515,6 +515,7 @@ export function judge(observation: Observation, limits: Thresholds = THRESHOLDS)
       faceScore: round(head.reading.score),
     }
   }
+  addDrawnEvidence(evidence, people, head, limits)
   // A pose-only observation (no detector ran) has no evidence worth showing.
   const explain = observation.objects !== undefined
   const reject = (rule: string, finding: Finding): Detection => {
@@ -571,4 +572,32 @@ export function judge(observation: Observation, limits: Thresholds = THRESHOLDS)
   if (dark !== undefined) return reject('tooDark', dark)
   const bodystyle = bodystyleOf(body)
   return explain ? { status: 'pass', bodystyle, evidence } : { status: 'pass', bodystyle }
+}
+
+// Drawn evidence (the gallery): geometry only, read by no rule.
+
+/**
+ * What the gallery draws besides boxes: each counted person's keypoints the rules count as seen,
+ * and the square FaceMesh read. Fills `evidence` in place, in `people`'s order. The verdict does
+ * not depend on it.
+ */
+export function addDrawnEvidence(
+  evidence: Evidence,
+  people: readonly PersonFound[],
+  head: Head | undefined,
+  limits: Thresholds = THRESHOLDS,
+): void {
+  people.forEach((found, index) => {
+    const entry = evidence.people[index]
+    const pose = found.pose
+    if (entry === undefined || pose === undefined) return
+    entry.keypoints = KEYPOINT_NAMES.flatMap((name) => {
+      const { x, y, score } = pose.keypoints[name]
+      return score >= limits.keypointScore
+        ? [{ name, x: round(x, 3), y: round(y, 3), score: round(score) }]
+        : []
+    })
+  })
+  if (head !== undefined && evidence.head !== undefined)
+    evidence.head.box = toBox(head.reading.crop)
 }
