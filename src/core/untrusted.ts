@@ -74,7 +74,6 @@ export function redactUrl(url: URL | string): string {
  * an escape sequence on some terminals), the bidi embeddings, overrides and isolates, and the
  * line and paragraph separators. JSON.stringify escapes only the C0 range.
  */
-// eslint-disable-next-line no-control-regex
 const RAW_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g
 
 /**

@@ -1,8 +1,8 @@
-import type { ImageResult } from '../detect/results.js'
+import type { ImageResult } from '../decide/decide.js'
 import { describeGitHubError } from '../github/errors.js'
 import type { Octokit } from '../github/octokit.js'
-import { httpStatusOf } from '../shared/errors.js'
-import { safeText } from '../shared/untrusted.js'
+import { httpStatusOf } from '../core/errors.js'
+import { safeText } from '../core/untrusted.js'
 
 /** `check-run`: `auto` creates one and falls back to workflow annotations without the permission. */
 export type CheckRunMode = 'auto' | 'true' | 'false'

@@ -5,8 +5,9 @@
  * browser test and `scripts/screenshot-gallery.ts`.
  */
 import { LocalDetector } from '../../src/detect/local/detector.js'
-import { detectAll, type ImageToDetect } from '../../src/detect/run.js'
-import type { ImageResult } from '../../src/detect/results.js'
+import { decideImage, type ImageResult } from '../../src/decide/decide.js'
+import { detectAll } from '../../src/detect/run.js'
+import type { ResolvedImage } from '../../src/resolve/resolved-image.js'
 import {
   buildGallery,
   type BuiltGallery,
@@ -47,18 +48,21 @@ export async function fixtureGallery(): Promise<FixtureGallery> {
   const detector = new LocalDetector(2, assets, { workers: 2 })
   let detected: ImageResult[]
   try {
-    const images: ImageToDetect[] = Object.entries(files).map(([path, bytes]) => ({
+    const images: ResolvedImage[] = Object.entries(files).map(([path, bytes]) => ({
       path,
       url: `https://example.com/${encodeURIComponent(path)}`,
       sha: undefined,
       size: bytes.length,
       readBytes: () => Promise.resolve(bytes),
     }))
-    ;({ results: detected } = await detectAll(images, {
-      detector,
-      requireBodystyle: 'any',
-      keepEvidence: true,
-    }))
+    const { detections } = await detectAll(images, { detector })
+    detected = images.map((image, index) =>
+      decideImage(image, detections[index] ?? { status: 'error' }, {
+        requireBodystyle: 'any',
+        accept: [],
+        keepEvidence: true,
+      }),
+    )
   } finally {
     await detector.close()
   }

@@ -1,8 +1,8 @@
 import { resolve } from 'node:path'
-import type { ImageResult } from '../../detect/results.js'
+import type { ImageResult } from '../../decide/decide.js'
 import { locateAssets, type AssetPaths } from '../../detect/local/assets.js'
-import { writeFileAtomic } from '../../shared/atomic-file.js'
-import { errorMessage } from '../../shared/errors.js'
+import { writeFileAtomic } from '../../core/atomic-file.js'
+import { errorMessage } from '../../core/errors.js'
 import {
   GALLERY_LIMITS,
   orderForGallery,

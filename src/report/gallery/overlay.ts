@@ -1,5 +1,5 @@
 import type { Evidence, EvidenceBox, EvidenceKeypoint } from '../../detect/types.js'
-import { safeText } from '../../shared/untrusted.js'
+import { safeText } from '../../core/untrusted.js'
 import { escapeHtml } from './html.js'
 
 /** The thumbnail's size in pixels: the SVG's coordinate system, over the image exactly. */

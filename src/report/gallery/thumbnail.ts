@@ -6,7 +6,7 @@ import { walkJpeg } from '../../detect/local/container.js'
 import { ImageDecoder, toWorkingImage, type WorkingImage } from '../../detect/local/decode.js'
 import { sniffFormat } from '../../detect/local/precheck.js'
 import { LIMITS } from '../../detect/local/thresholds.js'
-import { errorMessage } from '../../shared/errors.js'
+import { errorMessage } from '../../core/errors.js'
 import { THUMBNAIL_DEFAULTS, type Thumbnail, type ThumbnailOptions } from './limits.js'
 
 export { THUMBNAIL_DEFAULTS, type Thumbnail, type ThumbnailOptions }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { ImageResult } from '../../../src/detect/results.js'
+import type { ImageResult } from '../../../src/decide/decide.js'
 import {
   CHECK_RUN_LIMITS,
   CheckRunError,

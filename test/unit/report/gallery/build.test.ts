@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
-import type { ImageResult } from '../../../../src/detect/results.js'
+import type { ImageResult } from '../../../../src/decide/decide.js'
 import { buildGallery } from '../../../../src/report/gallery/build.js'
 
 function result(path: string, changes: Partial<ImageResult> = {}): ImageResult {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import type { ImageResult } from '../../../../src/detect/results.js'
+import type { ImageResult } from '../../../../src/decide/decide.js'
 import type { Evidence } from '../../../../src/detect/types.js'
 import {
   boxRect,
