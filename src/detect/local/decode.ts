@@ -7,25 +7,12 @@ import { decodeBmp } from './bmp.js'
 import { walkJpeg, walkPng, walkWebp, type Container } from './container.js'
 import { decodeJpeg } from './jpeg.js'
 import { exifOrientation, orient } from './orientation.js'
+import type { Pixels, WorkingImage } from './pixels.js'
 import type { ImageFormat } from './precheck.js'
 import { LIMITS } from './thresholds.js'
 import { errorMessage } from '../../shared/errors.js'
 
-/** Decoded pixels: `channels` bytes per pixel, row-major. */
-export interface Pixels {
-  data: Uint8Array | Uint8ClampedArray
-  width: number
-  height: number
-  channels: number
-}
-
-/** The same photo small enough for the pose model: RGB as int32, plus its mean luma. */
-export interface WorkingImage {
-  rgb: Int32Array
-  width: number
-  height: number
-  meanLuma: number
-}
+export type { Pixels, WorkingImage } from './pixels.js'
 
 /** The file cannot be shown as an image; `message` says why, for the rejection. */
 export class UndecodableError extends Error {
