@@ -128,7 +128,7 @@ describe('the worker pool (fake workers)', () => {
   )
 
   it('refuses an image that overruns its budget while decoding, and replaces the worker', async () => {
-    const pool = fakePool({ budgetMs: 300 })
+    const pool = fakePool({ budgetMs: 500 })
     await pool.start()
     const started = performance.now()
     const [stuck, other] = await Promise.all([
@@ -138,13 +138,15 @@ describe('the worker pool (fake workers)', () => {
     expect(stuck.detection).toEqual({
       status: 'reject',
       code: 'InvalidURL',
-      message: 'The image could not be decoded within 0.3 s.',
+      message: 'The image could not be decoded within 0.5 s.',
     })
     expect(stuck.timings).toEqual({ decodeMs: 0, inferenceMs: 0 })
-    expect(performance.now() - started).toBeLessThan(2000)
+    const took = performance.now() - started
+    expect(took).toBeGreaterThanOrEqual(490)
+    expect(took).toBeLessThan(1500)
     expect(other.detection.status).toBe('pass')
     expect(pool.log).toContain(
-      'warning local detector (stuck.jpg): over its 0.3 s budget while decoding; its worker was replaced.',
+      'warning local detector (stuck.jpg): over its 0.5 s budget while decoding; its worker was replaced.',
     )
     await vi.waitFor(() => expect(pool.size).toBe(2))
     expect((await pool.run(task({ name: 'after' }), 'jpeg')).detection.status).toBe('pass')
@@ -194,6 +196,26 @@ describe('the worker pool (fake workers)', () => {
     )
     await expect(pool.run(task({ name: 'x' }), 'jpeg')).rejects.toBeInstanceOf(FatalDetectorError)
     expect(pool.size).toBe(0)
+  })
+
+  it('keeps serving on the workers left when a replacement cannot start', async () => {
+    const pool = fakePool({ size: 2 })
+    await pool.start()
+    await failStarts(true)
+    expect((await pool.run(task({ name: 'bad', act: 'crash' }), 'jpeg')).detection.code).toBe(
+      'DetectorCrashed',
+    )
+    await vi.waitFor(() =>
+      expect(pool.log).toContain(
+        'warning local detector: a replacement worker failed to start (fake worker: no model).',
+      ),
+    )
+    const after = await Promise.all([
+      pool.run(task({ name: 'a' }), 'jpeg'),
+      pool.run(task({ name: 'b' }), 'jpeg'),
+    ])
+    expect(after.map((r) => r.detection.status)).toEqual(['pass', 'pass'])
+    expect(pool.size).toBe(1)
   })
 
   it('fails the queued images when the last worker dies and none can replace it', async () => {
