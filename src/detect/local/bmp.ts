@@ -1,4 +1,4 @@
-import type { Pixels } from './decode.js'
+import type { Pixels } from './pixels.js'
 
 export class BmpError extends Error {
   override name = 'BmpError'

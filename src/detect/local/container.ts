@@ -12,10 +12,24 @@ export interface Container {
   exif: Uint8Array | undefined
 }
 
+/** A JPEG frame header (SOFn): the size a decoder allocates for. */
+export interface JpegFrame {
+  /** The SOFn marker (0xC0 baseline, 0xC2 progressive, …). */
+  marker: number
+  width: number
+  height: number
+  components: number
+}
+
 export interface JpegContainer extends Container {
   /** Scans (SOS markers) seen; the walk stops past `LIMITS.maxJpegScans`. */
   scans: number
-  /** Components in the frame header; 0 when there is none. */
+  /**
+   * Every frame header the walk met, in file order. A photo has one; libjpeg decodes the first and
+   * refuses a second, so dimensions must come from here, never from a parser that walks otherwise.
+   */
+  frames: JpegFrame[]
+  /** Components in the first frame header; 0 when there is none. */
   components: number
   /** The Adobe APP14 marker's colour transform (0 none, 1 YCbCr, 2 YCCK); undefined without it. */
   adobeTransform: number | undefined
@@ -30,20 +44,24 @@ const u32le = (bytes: Uint8Array, at: number) =>
 const ascii = (bytes: Uint8Array, at: number, length: number) =>
   String.fromCharCode(...bytes.subarray(at, at + length))
 
+/** Every SOFn is a frame header; 0xC4 (DHT), 0xC8 (JPG) and 0xCC (DAC) share the range but are not. */
 const isSof = (marker: number) =>
   marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc
 const isRst = (marker: number) => marker >= 0xd0 && marker <= 0xd7
 
 /**
- * Walks a JPEG's markers up to the end-of-image marker. Entropy-coded data is skipped by looking
- * for the next marker, which also counts the scans: a file that ends inside a segment or a scan, or
- * before EOI, was cut short (an image viewer shows its missing part grey).
+ * Walks a JPEG's markers up to the end-of-image marker as libjpeg reads them (ITU T.81 B.1.1):
+ * fill bytes 0xFF may precede a marker; TEM (0x01), RST0–7, SOI and EOI stand alone, with no length;
+ * every other marker starts a segment whose length it skips. Entropy-coded data is skipped by
+ * looking for the next marker, which also counts the scans: a file that ends inside a segment or a
+ * scan, or before EOI, was cut short (an image viewer shows its missing part grey).
  */
 export function walkJpeg(bytes: Uint8Array): JpegContainer {
   const found: JpegContainer = {
     problem: undefined,
     exif: undefined,
     scans: 0,
+    frames: [],
     components: 0,
     adobeTransform: undefined,
   }
@@ -71,8 +89,16 @@ export function walkJpeg(bytes: Uint8Array): JpegContainer {
       return found
     }
     const data = bytes.subarray(at + 2, end)
-    if (isSof(marker)) found.components = data[5] ?? 0
-    else if (marker === 0xe1 && found.exif === undefined && ascii(data, 0, 6) === 'Exif\0\0')
+    if (isSof(marker)) {
+      const frame = {
+        marker,
+        height: u16be(data, 1),
+        width: u16be(data, 3),
+        components: data[5] ?? 0,
+      }
+      if (found.frames.length === 0) found.components = frame.components
+      found.frames.push(frame)
+    } else if (marker === 0xe1 && found.exif === undefined && ascii(data, 0, 6) === 'Exif\0\0')
       found.exif = data.subarray(6)
     else if (marker === 0xee && ascii(data, 0, 5) === 'Adobe' && data.length >= 12)
       found.adobeTransform = data[11]

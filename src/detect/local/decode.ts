@@ -4,28 +4,22 @@ import { init as initPng, decode as decodePng } from '@jsquash/png/decode.js'
 import { init as initWebp, default as decodeWebp } from '@jsquash/webp/decode.js'
 import type { AssetPaths } from './assets.js'
 import { decodeBmp } from './bmp.js'
-import { walkJpeg, walkPng, walkWebp, type Container } from './container.js'
+import {
+  walkJpeg,
+  walkPng,
+  walkWebp,
+  type Container,
+  type JpegContainer,
+  type JpegFrame,
+} from './container.js'
 import { decodeJpeg } from './jpeg.js'
 import { exifOrientation, orient } from './orientation.js'
+import type { Pixels, WorkingImage } from './pixels.js'
 import type { ImageFormat } from './precheck.js'
 import { LIMITS } from './thresholds.js'
 import { errorMessage } from '../../core/errors.js'
 
-/** Decoded pixels: `channels` bytes per pixel, row-major. */
-export interface Pixels {
-  data: Uint8Array | Uint8ClampedArray
-  width: number
-  height: number
-  channels: number
-}
-
-/** The same photo small enough for the pose model: RGB as int32, plus its mean luma. */
-export interface WorkingImage {
-  rgb: Int32Array
-  width: number
-  height: number
-  meanLuma: number
-}
+export type { Pixels, WorkingImage } from './pixels.js'
 
 /** The file cannot be shown as an image; `message` says why, for the rejection. */
 export class UndecodableError extends Error {
@@ -92,12 +86,17 @@ export class ImageDecoder {
       jpeg ?? (format === 'png' ? walkPng(bytes) : format === 'webp' ? walkWebp(bytes) : undefined)
     if (container?.problem !== undefined)
       throw new UndecodableError(`it is truncated or damaged: ${container.problem}`)
+    const frame = jpeg === undefined ? undefined : allocatedFrame(jpeg)
     const pixels =
       format === 'bmp'
         ? guard(() => decodeBmp(bytes))
         : jpeg?.components === 4
           ? guard(() => decodeJpeg(bytes))
           : await this.wasm(bytes, format)
+    if (frame !== undefined && (pixels.width !== frame.width || pixels.height !== frame.height))
+      throw new UndecodableError(
+        `the decoder read a ${pixels.width}×${pixels.height} frame where the file's frame header says ${frame.width}×${frame.height}`,
+      )
     return orient(pixels, container?.exif === undefined ? 1 : exifOrientation(container.exif))
   }
 
@@ -135,6 +134,22 @@ export class ImageDecoder {
       throw new UndecodableError('the decoder returned no image')
     return { data: image.data, width: image.width, height: image.height, channels: 4 }
   }
+}
+
+/**
+ * The JPEG frame the decoder will allocate for, checked here too (the precheck does the same from
+ * the same walk): the decoder's memory is bounded by the frame it reads, not by a header read by
+ * another parser. Without a frame header the decoder refuses the file in its own words.
+ */
+function allocatedFrame(walk: JpegContainer): JpegFrame | undefined {
+  const [frame, ...others] = walk.frames
+  if (others.length > 0)
+    throw new UndecodableError(`it has ${walk.frames.length} frame headers; a photo has one`)
+  if (frame !== undefined && Math.max(frame.width, frame.height) >= LIMITS.maxLongestSide)
+    throw new UndecodableError(
+      `its frame is ${frame.width}×${frame.height}, over the ${LIMITS.maxLongestSide} px limit`,
+    )
+  return frame
 }
 
 function guard(decode: () => Pixels): Pixels {

@@ -25,6 +25,8 @@ export interface LocalDetectorOptions {
   log?: Pick<Logger, 'debug' | 'warning'>
   /** Honour the test hooks embedded in image bytes (see protocol.ts); tests only. */
   testHooks?: boolean
+  /** The worker's entry; default `locateWorker()`. Tests pass a fake that speaks protocol.ts. */
+  worker?: URL
 }
 
 /** Verdicts change when the rules or their numbers do, so recorded ones are keyed by both. */
@@ -62,6 +64,7 @@ export class LocalDetector implements Detector {
       budgetMs: options.budgetMs ?? LIMITS.imageBudgetMs,
       testHooks: options.testHooks ?? false,
       log: options.log ?? silentLogger,
+      worker: options.worker,
     })
   }
 

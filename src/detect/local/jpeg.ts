@@ -1,4 +1,4 @@
-import type { Pixels } from './decode.js'
+import type { Pixels } from './pixels.js'
 
 /**
  * A JPEG decoder in plain TypeScript for the files the WebAssembly one (built to give RGBA only)

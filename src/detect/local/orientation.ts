@@ -1,4 +1,4 @@
-import type { Pixels } from './decode.js'
+import type { Pixels } from './pixels.js'
 
 /**
  * The EXIF Orientation tag (0x0112) of IFD0 in a TIFF structure, 1 (as stored) when absent or

@@ -30,6 +30,7 @@ export interface PoolOptions {
   budgetMs: number
   testHooks: boolean
   log: Pick<Logger, 'debug' | 'warning'>
+  /** The worker's entry; default `locateWorker()` (tests pass a fake that speaks protocol.ts). */
   worker?: URL
 }
 

@@ -1,6 +1,6 @@
 import { imageSize } from 'image-size'
 import type { Detection } from '../types.js'
-import { walkJpeg } from './container.js'
+import { walkJpeg, type JpegContainer } from './container.js'
 import { LIMITS } from './thresholds.js'
 
 export type ImageFormat = 'jpeg' | 'png' | 'bmp' | 'webp'
@@ -55,18 +55,10 @@ export function precheck(bytes: Uint8Array): ImageHeader | Detection {
     const found = format === undefined ? 'an unknown format' : format.toUpperCase()
     return reject('InvalidURL', `The file is ${found}; the format must be ${ALLOWED}.`)
   }
-  let width: number
-  let height: number
-  try {
-    const size = imageSize(bytes)
-    width = size.width
-    height = size.height
-  } catch {
-    return reject(
-      'InvalidURL',
-      `The ${format.toUpperCase()} header is unreadable (corrupt or truncated file).`,
-    )
-  }
+  const jpeg = format === 'jpeg' ? walkJpeg(bytes) : undefined
+  const size = jpeg === undefined ? headerSize(bytes, format) : jpegSize(jpeg)
+  if ('status' in size) return size
+  const { width, height } = size
   if (!(width > 0 && height > 0)) {
     return reject('InvalidURL', `The ${format.toUpperCase()} header has no usable dimensions.`)
   }
@@ -79,13 +71,43 @@ export function precheck(bytes: Uint8Array): ImageHeader | Detection {
     )
   }
   // Each scan is a pass over the whole image: thousands of tiny repeated scans take seconds.
-  if (format === 'jpeg') {
-    const { scans } = walkJpeg(bytes)
-    if (scans > LIMITS.maxJpegScans)
-      return reject(
-        'InvalidURL',
-        `The JPEG file has more than ${LIMITS.maxJpegScans} scans; no encoder writes that many (a decoding bomb).`,
-      )
-  }
+  if (jpeg !== undefined && jpeg.scans > LIMITS.maxJpegScans)
+    return reject(
+      'InvalidURL',
+      `The JPEG file has more than ${LIMITS.maxJpegScans} scans; no encoder writes that many (a decoding bomb).`,
+    )
   return { format, width, height }
+}
+
+const unreadable = (format: string) =>
+  reject('InvalidURL', `The ${format} header is unreadable (corrupt or truncated file).`)
+
+/** PNG, BMP and WEBP: their dimensions sit at a fixed place that their decoders read too. */
+function headerSize(
+  bytes: Uint8Array,
+  format: ImageFormat,
+): { width: number; height: number } | Detection {
+  try {
+    const { width, height } = imageSize(bytes)
+    return { width, height }
+  } catch {
+    return unreadable(format.toUpperCase())
+  }
+}
+
+/**
+ * A JPEG's dimensions are those of its one frame header, found by the same marker walk the decoder
+ * follows (standalone markers included). A parser that reads a standalone marker as a segment lands
+ * elsewhere, where a decoy frame header may wait in an APPn segment: the size checked must be the
+ * size the decoder allocates for.
+ */
+export function jpegSize(walk: JpegContainer): { width: number; height: number } | Detection {
+  const [frame, ...others] = walk.frames
+  if (frame === undefined) return unreadable('JPEG')
+  if (others.length > 0)
+    return reject(
+      'InvalidURL',
+      `The JPEG file has ${walk.frames.length} frame headers (the first ${frame.width}×${frame.height}, then ${others[0]?.width ?? 0}×${others[0]?.height ?? 0}); a photo has one.`,
+    )
+  return { width: frame.width, height: frame.height }
 }

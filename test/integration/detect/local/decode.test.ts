@@ -7,6 +7,7 @@ import { exifOrientation } from '../../../../src/detect/local/orientation.js'
 import { precheck } from '../../../../src/detect/local/precheck.js'
 import { LIMITS } from '../../../../src/detect/local/thresholds.js'
 import type { Detection } from '../../../../src/detect/types.js'
+import { jpegWithDecoyFrame } from '../../../helpers/headers.js'
 import {
   assets,
   bmp24,
@@ -263,5 +264,50 @@ describe('JPEG scan bomb', SLOW, () => {
     const progressive = await encodeJpeg(small, { progressive: true })
     expect(precheck(progressive)).toMatchObject({ format: 'jpeg' })
     expect(walkJpeg(progressive).scans).toBeGreaterThan(1)
+  })
+})
+
+describe('a JPEG whose markers lie', SLOW, () => {
+  /** `jpeg` with `extra` bytes inserted just before its first frame header. */
+  const beforeFrame = (jpeg: Uint8Array, extra: number[]) => {
+    const sof = walkJpeg(jpeg).frames[0]
+    const at = jpeg.findIndex((byte, i) => byte === 0xff && jpeg[i + 1] === sof?.marker)
+    return new Uint8Array([...jpeg.subarray(0, at), ...extra, ...jpeg.subarray(at)])
+  }
+
+  it('libjpeg reads TEM and fill bytes as the walk does: the frame the precheck sizes', async () => {
+    const jpeg = beforeFrame(await encodeJpeg(small), [0xff, 0x01, 0xff, 0xff])
+    expect(precheck(jpeg)).toEqual({ format: 'jpeg', width: small.width, height: small.height })
+    const pixels = await decoder.decode(jpeg, 'jpeg')
+    expect([pixels.width, pixels.height]).toEqual([small.width, small.height])
+  })
+
+  it('decodes the real frame, never the decoy a TEM-blind parser reads', async () => {
+    const jpeg = jpegWithDecoyFrame({ width: 3000, height: 2000 }, { width: 256, height: 256 })
+    const pixels = await decoder.decode(jpeg, 'jpeg')
+    expect([pixels.width, pixels.height]).toEqual([3000, 2000])
+  })
+
+  it('refuses the 22000×22000 attack in the precheck, and the decoder refuses it too', async () => {
+    const attack = jpegWithDecoyFrame({ width: 22000, height: 22000 }, { width: 256, height: 256 })
+    const started = performance.now()
+    expect(await verdict(attack)).toMatchObject({
+      status: 'reject',
+      code: 'InvalidFile.Resolution',
+      message: expect.stringMatching(/^The image is 22000×22000/) as unknown,
+    })
+    await expect(decoder.decode(attack, 'jpeg')).rejects.toThrow(
+      'its frame is 22000×22000, over the 4096 px limit',
+    )
+    // Decoding it takes 8 s and 3.9 GB.
+    expect(performance.now() - started).toBeLessThan(1000)
+  })
+
+  it('the decoder refuses a second frame header', async () => {
+    const jpeg = await encodeJpeg(small)
+    const second = [0xff, 0xc0, 0, 11, 8, 0x55, 0xf0, 0x55, 0xf0, 1, 1, 0x11, 0]
+    const two = new Uint8Array([...jpeg.subarray(0, -2), ...second, 0xff, 0xd9])
+    expect(precheck(two)).toMatchObject({ status: 'reject', code: 'InvalidURL' })
+    await expect(decoder.decode(two, 'jpeg')).rejects.toThrow('it has 2 frame headers')
   })
 })

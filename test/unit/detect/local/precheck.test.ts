@@ -1,9 +1,12 @@
+import { imageSize } from 'image-size'
 import { describe, expect, it } from 'vitest'
+import { walkJpeg } from '../../../../src/detect/local/container.js'
 import { precheck, sniffFormat } from '../../../../src/detect/local/precheck.js'
 import {
   bmpHeader,
   gifHeader,
   jpegHeader,
+  jpegWithDecoyFrame,
   pngHeader,
   tiffHeader,
   webpHeader,
@@ -94,5 +97,75 @@ describe('precheck', () => {
     const big = new Uint8Array(5 * 1024 * 1024 + 1)
     big.set(pngHeader(800, 600))
     expect(precheck(big)).toMatchObject({ status: 'reject', code: 'InvalidFile.Size' })
+  })
+})
+
+describe('precheck of a JPEG whose markers lie', () => {
+  const attack = jpegWithDecoyFrame({ width: 22000, height: 22000 }, { width: 256, height: 256 })
+
+  it('is a real attack: a parser that reads TEM as a segment finds the decoy', () => {
+    expect(imageSize(attack)).toMatchObject({ width: 256, height: 256 })
+    expect(walkJpeg(attack)).toMatchObject({
+      problem: undefined,
+      scans: 1,
+      frames: [{ marker: 0xc0, width: 22000, height: 22000, components: 1 }],
+    })
+  })
+
+  it('refuses the 22000×22000 frame the decoder would allocate for, at once', () => {
+    const started = performance.now()
+    expect(precheck(attack)).toEqual({
+      status: 'reject',
+      code: 'InvalidFile.Resolution',
+      message:
+        'The image is 22000×22000: the longest side must be under 4096 px and the shortest over 224 px.',
+    })
+    expect(performance.now() - started).toBeLessThan(50)
+  })
+
+  it('reads the real frame past TEM when it is within the limits, never the decoy', () => {
+    const real = jpegWithDecoyFrame({ width: 3000, height: 2000 }, { width: 256, height: 256 })
+    expect(precheck(real)).toEqual({ format: 'jpeg', width: 3000, height: 2000 })
+  })
+
+  it('skips fill bytes before a marker', () => {
+    const header = jpegHeader(800, 600)
+    const sof = header.indexOf(0xc0) - 1
+    const filled = new Uint8Array([...header.subarray(0, sof), 0xff, 0xff, ...header.subarray(sof)])
+    expect(precheck(filled)).toEqual({ format: 'jpeg', width: 800, height: 600 })
+  })
+
+  it.each([
+    ['SOF0', 0xc0],
+    ['SOF2', 0xc2],
+    ['SOF3', 0xc3],
+    ['SOF15', 0xcf],
+  ])('refuses a second frame header (%s) as InvalidURL', (_, marker) => {
+    const header = jpegHeader(800, 600)
+    const eoi = header.length - 2
+    const second = [0xff, marker, 0, 11, 8, 0x55, 0xf0, 0x55, 0xf0, 1, 1, 0x11, 0]
+    const two = new Uint8Array([...header.subarray(0, eoi), ...second, 0xff, 0xd9])
+    expect(precheck(two)).toEqual({
+      status: 'reject',
+      code: 'InvalidURL',
+      message:
+        'The JPEG file has 2 frame headers (the first 800×600, then 22000×22000); a photo has one.',
+    })
+  })
+
+  it('does not count DHT, JPG or DAC (C4, C8, CC) as frame headers', () => {
+    const header = jpegHeader(800, 600)
+    const eoi = header.length - 2
+    const tables = [0xc4, 0xc8, 0xcc].flatMap((marker) => [0xff, marker, 0, 4, 0, 0])
+    const file = new Uint8Array([...header.subarray(0, eoi), ...tables, 0xff, 0xd9])
+    expect(precheck(file)).toEqual({ format: 'jpeg', width: 800, height: 600 })
+  })
+
+  it('refuses a JPEG with no frame header as unreadable', () => {
+    expect(precheck(new Uint8Array([0xff, 0xd8, 0xff, 0x01, 0xff, 0xd9]))).toEqual({
+      status: 'reject',
+      code: 'InvalidURL',
+      message: 'The JPEG header is unreadable (corrupt or truncated file).',
+    })
   })
 })
