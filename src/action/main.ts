@@ -7,6 +7,7 @@ import { parseTrigger, readEvent } from '../gather/event.js'
 import { createOctokit } from '../github/octokit.js'
 import type { Octokit } from '../github/api.js'
 import type { ActionIo } from '../publish/action-io.js'
+import { publishGallery } from '../publish/gallery.js'
 import { publish } from '../publish/publish.js'
 import { saveRunFiles } from '../publish/run-files.js'
 import { getConfig } from './inputs.js'
@@ -66,7 +67,9 @@ export async function run(deps: ActionDeps = defaultDeps()): Promise<void> {
       config.mergeResults.length > 0
         ? await mergeStep(context)
         : await runCheck({ ...context, ...detectorOf(deps, config) })
-    const verdict = await publish(outcome.report, outcome.target, { config, octokit, io })
+    const gallery = await publishGallery(outcome.report, outcome.readBytes, config, io)
+    const target = gallery === undefined ? outcome.target : { ...outcome.target, gallery }
+    const verdict = await publish(outcome.report, target, { config, octokit, io })
     await saveRunFiles(outcome.report, config, io)
     if (verdict.failed) deps.setFailed(verdict.summary)
     else io.info(verdict.summary)

@@ -80,9 +80,12 @@ export async function mergeStep(options: MergeOptions): Promise<CheckOutcome> {
     report: { ...report, results: applyAccepted(asDetected, config.accept) },
     target: {
       pullRequest: await findPullRequestComment(octokit, trigger, config, io),
+      repo: head.gitRepo,
       links: reportLinks(head.repo, options.env),
       recordScope: recordScope(trigger, config.commentKey),
     },
+    // The shards' bytes stay with the shards: the merged gallery shows what the files say.
+    readBytes: new Map(),
   }
 }
 

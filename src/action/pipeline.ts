@@ -11,6 +11,7 @@ import { selectShard } from '../gather/select.js'
 import { TreeIndex, type Octokit } from '../github/api.js'
 import type { ActionIo } from '../publish/action-io.js'
 import { findPullRequestComment, type PullRequestTarget } from '../publish/comment.js'
+import type { BytesByPath } from '../publish/gallery.js'
 import type { PublishTarget } from '../publish/publish.js'
 import { decodeRecord } from '../record/comment-record.js'
 import { readRecordFile } from '../record/record-file.js'
@@ -38,6 +39,8 @@ export interface CheckOptions {
 export interface CheckOutcome {
   report: RunReport
   target: PublishTarget
+  /** How each checked image's bytes are read again (for the gallery's thumbnails). */
+  readBytes: BytesByPath
 }
 
 /**
@@ -69,7 +72,12 @@ export async function runCheck(options: CheckOptions): Promise<CheckOutcome> {
   const probed = await probeLfsPointers(octokit, head, mine, (image) => !cache.has(image.sha))
   const images = probed.map((image) => resolveRepositoryImage(image, config.baseUrl, source))
 
-  const policy = { requireBodystyle: config.requireBodystyle, accept: config.accept }
+  const policy = {
+    requireBodystyle: config.requireBodystyle,
+    accept: config.accept,
+    // The gallery draws the evidence; the outputs and files leave it out.
+    keepEvidence: config.gallery !== undefined,
+  }
   const logProgress = progress(images.length, io)
   const detected: ImageResult[] = new Array<ImageResult>(images.length)
   const { reused } = await io.group('Detecting', () =>
@@ -111,9 +119,11 @@ export async function runCheck(options: CheckOptions): Promise<CheckOutcome> {
     },
     target: {
       pullRequest: sharded ? undefined : pullRequest,
+      repo: head.gitRepo,
       links: reportLinks(head.repo, options.env),
       recordScope: recordScope(trigger, config.commentKey),
     },
+    readBytes: new Map(images.map((image) => [image.path, image.readBytes])),
   }
 }
 

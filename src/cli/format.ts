@@ -19,7 +19,11 @@ export function formatReport(
   format: ReportFormat,
   policy: Pick<Config, 'failOnReject' | 'onApiError'>,
 ): string {
-  if (format === 'json') return `${terminalJson(report.results, 2)}\n`
+  if (format === 'json')
+    return `${terminalJson(
+      report.results.map(({ evidence: _evidence, ...result }) => result),
+      2,
+    )}\n`
   const failed = decideOutcome(countResults(report.results), policy).failed
   const context = reportContext(report, {
     failed,

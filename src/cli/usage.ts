@@ -32,6 +32,8 @@ as each image finishes. Local files go to DashScope through its temporary storag
   --json                          print exactly one JSON array on stdout instead of lines
   --explain                       show what the local detector measured and the rule that
                                   decided (with --json: an "evidence" field per image)
+  --html FILE                     write the evidence gallery: one self-contained HTML page with
+                                  every photo and what the detector saw drawn on it
 
 ${DETECTION_HELP}
 
@@ -43,6 +45,7 @@ Checks every image under DIR and writes the report the PR comment shows.
 ${OUTPUT_HELP}
   --shard I/N                     check only shard I of N (by content: equal files together)
   --results-file FILE             write the results for 'aa-check merge'
+  --html FILE                     write the evidence gallery (one self-contained HTML page)
 
 ${DETECTION_HELP}
 

@@ -40,6 +40,8 @@ export const INPUT_DEFAULTS = {
   'max-annotations': '10',
   accept: '',
   'skip-drafts': 'false',
+  gallery: '',
+  'check-run': 'auto',
 } as const
 
 export type InputName = keyof typeof INPUT_DEFAULTS
@@ -66,6 +68,7 @@ export const INPUT_CHOICES = {
   'on-api-error': ['fail', 'warn'],
   comment: ['always', 'on-failure', 'never'],
   mode: ['auto', 'changed', 'all'],
+  'check-run': ['auto', 'true', 'false'],
 } as const satisfies Partial<Record<InputName, readonly string[]>>
 
 export type ApiErrorPolicy = 'fail' | 'warn'
@@ -132,7 +135,13 @@ export interface Config {
   resultsFile: string | undefined
   /** Globs of results files to merge instead of detecting; empty = detect. */
   mergeResults: string[]
+  /** Where the evidence gallery (HTML) is written (absolute); undefined = none. */
+  gallery: string | undefined
+  /** One check run annotating every file: `auto` falls back to workflow annotations on a 403. */
+  checkRun: CheckRunMode
 }
+
+export type CheckRunMode = (typeof INPUT_CHOICES)['check-run'][number]
 
 /** Reads one input as the runner passes it: '' when unset. */
 export type InputReader = (name: string) => string
@@ -250,7 +259,7 @@ export function parseConfig(read: InputReader, env: NodeJS.ProcessEnv = {}): Con
   }
   const workspace = env.GITHUB_WORKSPACE?.trim() || undefined
   // Relative paths mean the workspace, as they do for actions/cache and actions/upload-artifact.
-  const path = (name: 'record-file' | 'results-file'): string | undefined => {
+  const path = (name: 'record-file' | 'results-file' | 'gallery'): string | undefined => {
     const value = input.text(name)
     return value === '' ? undefined : resolve(workspace ?? '.', value)
   }
@@ -286,6 +295,8 @@ export function parseConfig(read: InputReader, env: NodeJS.ProcessEnv = {}): Con
     shard,
     resultsFile: path('results-file'),
     mergeResults,
+    gallery: path('gallery'),
+    checkRun: input.choice('check-run'),
   }
 }
 

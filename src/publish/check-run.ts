@@ -1,3 +1,4 @@
+import type { CheckRunMode } from '../config/config.js'
 import type { ImageResult } from '../decide/decide.js'
 import { describeGitHubError } from '../github/errors.js'
 import type { Octokit } from '../github/octokit.js'
@@ -5,7 +6,6 @@ import { httpStatusOf } from '../core/errors.js'
 import { safeText } from '../core/untrusted.js'
 
 /** `check-run`: `auto` creates one and falls back to workflow annotations without the permission. */
-export type CheckRunMode = 'auto' | 'true' | 'false'
 export type CheckRunConclusion = 'success' | 'failure' | 'neutral'
 
 export const CHECK_RUN_NAME = 'AnimateAnyone image check'
@@ -186,9 +186,13 @@ export async function publishCheckRun(
         output: { ...output, annotations: annotations.slice(at, at + ANNOTATIONS_PER_REQUEST) },
       })
     } catch (error) {
-      throw new CheckRunError(
-        `Check run ${id} was created, but annotating files ${at + 1}–${Math.min(at + ANNOTATIONS_PER_REQUEST, annotations.length)} of ${annotations.length} failed: ${describeGitHubError(error)}.`,
-      )
+      const what = `Check run ${id} was created, but annotating files ${at + 1}–${Math.min(at + ANNOTATIONS_PER_REQUEST, annotations.length)} of ${annotations.length} failed: ${describeGitHubError(error)}`
+      if (request.mode === 'true') throw new CheckRunError(`${what}.`)
+      // Every file still gets its mark: the workflow annotates them as without a check run.
+      return {
+        kind: 'fallback',
+        notice: `${what}; rejected files are annotated by the workflow instead (at most max-annotations).`,
+      }
     }
     requests++
   }

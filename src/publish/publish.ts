@@ -1,5 +1,6 @@
 import type { Config } from '../config/config.js'
 import { errorMessage } from '../core/errors.js'
+import type { RepoRef } from '../core/types.js'
 import { terminalJson } from '../core/untrusted.js'
 import { countResults, decideOutcome, type ImageResult, type RunOutcome } from '../decide/decide.js'
 import { describeGitHubError } from '../github/errors.js'
@@ -16,21 +17,29 @@ import {
 } from '../report/render.js'
 import { describeScope, type RunReport } from '../report/run-report.js'
 import type { ActionIo } from './action-io.js'
+import { checkRunConclusion, publishCheckRun } from './check-run.js'
 import { upsertComment, type PullRequestTarget } from './comment.js'
 
 export interface PublishOptions {
-  config: Pick<Config, 'comment' | 'commentKey' | 'maxAnnotations' | 'failOnReject' | 'onApiError'>
+  config: Pick<
+    Config,
+    'comment' | 'commentKey' | 'maxAnnotations' | 'failOnReject' | 'onApiError' | 'checkRun'
+  >
   octokit: Octokit
   io: ActionIo
 }
 
 /** Where a run's report goes besides the log and the outputs. */
 export interface PublishTarget {
+  /** The repository whose commit the run checked: where its check run goes. */
+  repo: RepoRef
   /** The pull request and its report comment; undefined off pull requests and in shards. */
   pullRequest: PullRequestTarget | undefined
   links: ReportLinks
   /** What the comment's verdict record belongs to (`recordScope`). */
   recordScope: string
+  /** The evidence gallery this run wrote, as the footer names it (a workspace path). */
+  gallery?: string
 }
 
 /** Room the verdict record always gets in the comment; it takes more when the report is short. */
@@ -51,7 +60,8 @@ export async function publish(
   const { results } = report
   const counts = countResults(results)
   const verdict = decideOutcome(counts, config)
-  io.setOutput('results', terminalJson(results))
+  // Evidence (kept for the gallery) is the gallery's; the output stays one short item per image.
+  io.setOutput('results', terminalJson(results.map(({ evidence: _evidence, ...result }) => result)))
   io.setOutput('checked', counts.checked)
   io.setOutput('passed', counts.passed)
   io.setOutput('rejected', counts.rejected)
@@ -63,12 +73,15 @@ export async function publish(
     fullListHint: 'the results output lists every image',
     links: target.links,
     commentKey: config.commentKey,
+    ...(target.gallery === undefined ? {} : { gallery: target.gallery }),
   })
   const summary = renderReportWithOmissions(results, context, SUMMARY_LIMIT, countBytes)
-  annotate(
-    results,
-    config.maxAnnotations,
-    io,
+  await annotateFiles(
+    report,
+    target,
+    summary.markdown,
+    verdict,
+    options,
     summary.omitted === 0
       ? 'the job summary lists every image'
       : 'the results output lists every image',
@@ -92,6 +105,38 @@ export async function publish(
   if (counts.checked === 0) io.notice(`No images to check in ${describeScope(report)}.`)
   if (verdict.warning !== undefined) io.warning(verdict.warning)
   return verdict
+}
+
+/**
+ * Every rejected or unchecked file annotated through one check run; where the token may not create
+ * one (`check-run: auto` and a 403, as on fork pull requests), workflow annotations instead.
+ */
+async function annotateFiles(
+  report: RunReport,
+  target: PublishTarget,
+  summary: string,
+  outcome: RunOutcome,
+  { config, octokit, io }: PublishOptions,
+  fullList: string,
+): Promise<void> {
+  const checkRun = await publishCheckRun(octokit, {
+    repo: target.repo,
+    headSha: report.sha,
+    results: report.results,
+    summary,
+    title: outcome.summary,
+    conclusion: checkRunConclusion(outcome.failed, countResults(report.results)),
+    mode: config.checkRun,
+    commentKey: config.commentKey,
+  })
+  if (checkRun.kind === 'created') {
+    io.info(
+      `Check run ${checkRun.id}: ${checkRun.annotations} file(s) annotated in ${checkRun.requests} request(s).`,
+    )
+    return
+  }
+  if (checkRun.kind === 'fallback') io.notice(checkRun.notice)
+  annotate(report.results, config.maxAnnotations, io, fullList)
 }
 
 /**

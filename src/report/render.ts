@@ -37,12 +37,14 @@ export interface ReportContext {
   links?: ReportLinks
   /** `comment-key`: which marker the report starts with. */
   commentKey?: string
+  /** The evidence gallery written beside the report (its path, as the reader finds it). */
+  gallery?: string
 }
 
 /** The context of a run's report: its facts, with how it is shown where. */
 export function reportContext(
   report: RunReport,
-  view: Pick<ReportContext, 'failed' | 'fullListHint' | 'links' | 'commentKey'>,
+  view: Pick<ReportContext, 'failed' | 'fullListHint' | 'links' | 'commentKey' | 'gallery'>,
 ): ReportContext {
   return {
     counts: countResults(report.results),
@@ -299,5 +301,10 @@ function footerLine(context: ReportContext): string {
       ? `[${short}](${commitUrl(links, sha)})`
       : short
   const run = links?.runUrl === undefined ? '' : ` · [Workflow run](${links.runUrl})`
-  return `<sub>Checked ${escapeText(context.scope)} with ${escapeText(context.detector)} at ${at}${reused}.${run}</sub>`
+  // Where the workflow uploads it (actions/upload-artifact) is the workflow's: the run's page lists it.
+  const gallery =
+    context.gallery === undefined
+      ? ''
+      : ` · Evidence gallery: ${codeSpan(context.gallery)}${links?.runUrl === undefined ? '' : ' (in the run’s artifacts)'}`
+  return `<sub>Checked ${escapeText(context.scope)} with ${escapeText(context.detector)} at ${at}${reused}.${run}${gallery}</sub>`
 }

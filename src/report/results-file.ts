@@ -55,7 +55,7 @@ export function toResultsFile(report: RunReport): ResultsFile {
     reused: report.reused,
     stats: report.stats,
     skipped: report.skipped,
-    results: report.results,
+    results: report.results.map(({ evidence: _evidence, ...result }) => result),
     record: recordToJson(own),
   }
 }

@@ -6,6 +6,7 @@ import { inputReaders } from '../../config/config.js'
 import { createPathFilter } from '../../gather/paths.js'
 import { safeText } from '../../core/untrusted.js'
 import { checkLocalTargets } from '../detect.js'
+import { writeCliGallery } from '../gallery.js'
 import { emitReport, formatReport, reportFormat } from '../format.js'
 import { UsageError, type CliIo } from '../io.js'
 import { DETECTION_OPTIONS, cliSettings, flagReader, withFlagNames } from '../options.js'
@@ -23,6 +24,7 @@ export async function audit(argv: string[], io: CliIo): Promise<number> {
       output: { type: 'string' },
       shard: { type: 'string' },
       'results-file': { type: 'string' },
+      html: { type: 'string' },
     },
   })
   const [dir, ...extra] = positionals
@@ -52,7 +54,11 @@ export async function audit(argv: string[], io: CliIo): Promise<number> {
   const report = await checkLocalTargets(targets, settings, io, {
     scope: `every image under ${dir}`,
     shard,
+    keepEvidence: values.html !== undefined,
   })
+  if (values.html !== undefined) {
+    await writeCliGallery(values.html, report, targets, settings.timeoutMs, io)
+  }
   const resultsFile = values['results-file']
   if (resultsFile !== undefined) {
     await writeResultsFile(resultsFile, toResultsFile(report))

@@ -2,6 +2,7 @@ import { terminalJson } from '../../core/untrusted.js'
 import { parseArgs } from 'node:util'
 import { createPathFilter } from '../../gather/paths.js'
 import { checkLocalTargets } from '../detect.js'
+import { writeCliGallery } from '../gallery.js'
 import { UsageError, type CliIo } from '../io.js'
 import { DETECTION_OPTIONS, cliSettings } from '../options.js'
 import type { ImageResult } from '../../decide/decide.js'
@@ -17,6 +18,7 @@ export async function check(argv: string[], io: CliIo): Promise<number> {
       ...DETECTION_OPTIONS,
       json: { type: 'boolean', default: false },
       explain: { type: 'boolean', default: false },
+      html: { type: 'string' },
     },
   })
   if (positionals.length === 0) {
@@ -39,12 +41,17 @@ export async function check(argv: string[], io: CliIo): Promise<number> {
         if (values.explain) lines.push(...evidenceLines(result).map((l) => io.paint('dim', l)))
         io.stdout(`${lines.join('\n')}\n`)
       }
-  const { results } = await checkLocalTargets(targets, settings, io, {
+  const report = await checkLocalTargets(targets, settings, io, {
     scope: positionals.join(', '),
     ...(stream === undefined ? {} : { onResult: stream }),
-    keepEvidence: values.explain,
+    keepEvidence: values.explain || values.html !== undefined,
   })
-  if (values.json) io.stdout(`${terminalJson(results, 2)}\n`)
+  const { results } = report
+  if (values.html !== undefined) {
+    await writeCliGallery(values.html, report, targets, settings.timeoutMs, io)
+  }
+  const shown = values.explain ? results : results.map(({ evidence: _evidence, ...r }) => r)
+  if (values.json) io.stdout(`${terminalJson(shown, 2)}\n`)
   else io.stdout(`\n${io.paint('bold', countsLine(results))}\n`)
   return exitStatus(results)
 }

@@ -80,13 +80,22 @@ describe('runCheck + publish on a pull request', () => {
     })
     const results = JSON.parse(io.outputs.get('results') ?? '[]') as { path: string }[]
     expect(results.map((r) => r.path)).toEqual(['people/alice.jpg', 'people/bob.png'])
-    expect(io.annotations('error')).toEqual([
-      {
-        level: 'error',
-        message: 'InvalidFile.Content: Multiple persons detected in the image',
-        properties: { title: 'Rejected by the AnimateAnyone check', file: 'people/bob.png' },
-      },
-    ])
+    // Every rejected file is annotated through the one check run, not the workflow's few.
+    expect(io.annotations('error')).toEqual([])
+    expect(fake.github.checkRuns).toHaveLength(1)
+    expect(fake.github.checkRuns[0]).toMatchObject({
+      name: 'AnimateAnyone image check',
+      head_sha: trigger.pr.headSha,
+      conclusion: 'failure',
+      output: { title: '1 of 2 images rejected (1 passed).' },
+      annotations: [
+        {
+          path: 'people/bob.png',
+          annotation_level: 'failure',
+          message: 'InvalidFile.Content: Multiple persons detected in the image',
+        },
+      ],
+    })
     expect(io.annotations('warning')).toEqual([])
     expect(io.summary).toContain('AnimateAnyone image check: 1 rejected, 1 passed')
     expect(io.summary).toContain('Checked the 3 files changed by #\u20607 with the stub detector')
@@ -272,7 +281,34 @@ describe('runCheck + publish on other events', () => {
       ['deep/er/b.webp', 'reject'],
     ])
     expect(pullRequest).toBeUndefined()
-    expect(io.annotations('error').map((e) => e.properties?.file)).toEqual(['deep/er/b.webp'])
+    expect(fake.github.checkRuns[0]?.annotations.map((a) => a['path'])).toEqual(['deep/er/b.webp'])
     expect(fake.github.count('POST', /\/comments$/)).toBe(0)
+  })
+
+  it('falls back to workflow annotations, with one notice, when the token may not create a check run', async () => {
+    const { trigger } = openPull(fake.github, { 'a.jpg': 'a', 'b.jpg': 'b' })
+    fake.github.checkRunWriteStatus = 403
+    const { io } = await runAndPublish(
+      trigger,
+      new StubDetector({ 'a.jpg': twoPeople, 'b.jpg': twoPeople }),
+    )
+    expect(io.annotations('error').map((e) => e.properties?.file)).toEqual(['a.jpg', 'b.jpg'])
+    expect(io.messages('notice')).toContain(
+      'No check run: this token lacks "checks: write" (pull requests from forks always do), so rejected files are annotated by the workflow instead (at most max-annotations).',
+    )
+  })
+
+  it('annotates all 60 rejected files of a pull request in one check run (two requests)', async () => {
+    const files = Object.fromEntries(
+      Array.from({ length: 60 }, (_, i) => [`people/p${String(i).padStart(2, '0')}.jpg`, `p${i}`]),
+    )
+    const { trigger } = openPull(fake.github, files)
+    const verdicts = Object.fromEntries(Object.keys(files).map((path) => [path, twoPeople]))
+    const { io } = await runAndPublish(trigger, new StubDetector(verdicts))
+    expect(fake.github.checkRuns).toHaveLength(1)
+    expect(fake.github.checkRuns[0]?.annotations).toHaveLength(60)
+    expect(fake.github.count('POST', /\/check-runs$/)).toBe(1)
+    expect(fake.github.count('PATCH', /\/check-runs\/\d+$/)).toBe(1)
+    expect(io.annotations('error')).toEqual([])
   })
 })
