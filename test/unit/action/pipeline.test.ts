@@ -274,7 +274,7 @@ describe('runCheck + publish on other events', () => {
       'c.gif': 'not included',
     })
     const detector = new StubDetector({ 'a.jpg': passFull, 'deep/er/b.webp': twoPeople })
-    const { report, pullRequest, io } = await runAndPublish(dispatchTrigger(sha), detector)
+    const { report, pullRequest } = await runAndPublish(dispatchTrigger(sha), detector)
     expect(report.scope).toBe(`every image at ${sha.slice(0, 7)}`)
     expect(report.results.map((r) => [r.path, r.status])).toEqual([
       ['a.jpg', 'pass'],
