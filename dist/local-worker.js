@@ -76676,18 +76676,22 @@ const u32be = (bytes, at) => u16be(bytes, at) * 65536 + u16be(bytes, at + 2);
 const u32le = (bytes, at) => ((bytes[at] ?? 0) | ((bytes[at + 1] ?? 0) << 8) | ((bytes[at + 2] ?? 0) << 16)) +
     (bytes[at + 3] ?? 0) * 16777216;
 const ascii = (bytes, at, length) => String.fromCharCode(...bytes.subarray(at, at + length));
+/** Every SOFn is a frame header; 0xC4 (DHT), 0xC8 (JPG) and 0xCC (DAC) share the range but are not. */
 const isSof = (marker) => marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
 const isRst = (marker) => marker >= 0xd0 && marker <= 0xd7;
 /**
- * Walks a JPEG's markers up to the end-of-image marker. Entropy-coded data is skipped by looking
- * for the next marker, which also counts the scans: a file that ends inside a segment or a scan, or
- * before EOI, was cut short (an image viewer shows its missing part grey).
+ * Walks a JPEG's markers up to the end-of-image marker as libjpeg reads them (ITU T.81 B.1.1):
+ * fill bytes 0xFF may precede a marker; TEM (0x01), RST0–7, SOI and EOI stand alone, with no length;
+ * every other marker starts a segment whose length it skips. Entropy-coded data is skipped by
+ * looking for the next marker, which also counts the scans: a file that ends inside a segment or a
+ * scan, or before EOI, was cut short (an image viewer shows its missing part grey).
  */
 function walkJpeg(bytes) {
     const found = {
         problem: undefined,
         exif: undefined,
         scans: 0,
+        frames: [],
         components: 0,
         adobeTransform: undefined,
     };
@@ -76718,8 +76722,17 @@ function walkJpeg(bytes) {
             return found;
         }
         const data = bytes.subarray(at + 2, end);
-        if (isSof(marker))
-            found.components = data[5] ?? 0;
+        if (isSof(marker)) {
+            const frame = {
+                marker,
+                height: u16be(data, 1),
+                width: u16be(data, 3),
+                components: data[5] ?? 0,
+            };
+            if (found.frames.length === 0)
+                found.components = frame.components;
+            found.frames.push(frame);
+        }
         else if (marker === 0xe1 && found.exif === undefined && ascii(data, 0, 6) === 'Exif\0\0')
             found.exif = data.subarray(6);
         else if (marker === 0xee && ascii(data, 0, 5) === 'Adobe' && data.length >= 12)
@@ -77469,11 +77482,14 @@ class ImageDecoder {
         const container = jpeg ?? (format === 'png' ? walkPng(bytes) : format === 'webp' ? walkWebp(bytes) : undefined);
         if (container?.problem !== undefined)
             throw new UndecodableError(`it is truncated or damaged: ${container.problem}`);
+        const frame = jpeg === undefined ? undefined : allocatedFrame(jpeg);
         const pixels = format === 'bmp'
             ? guard(() => decodeBmp(bytes))
             : jpeg?.components === 4
                 ? guard(() => decodeJpeg(bytes))
                 : await this.wasm(bytes, format);
+        if (frame !== undefined && (pixels.width !== frame.width || pixels.height !== frame.height))
+            throw new UndecodableError(`the decoder read a ${pixels.width}×${pixels.height} frame where the file's frame header says ${frame.width}×${frame.height}`);
         return orient(pixels, container?.exif === undefined ? 1 : exifOrientation(container.exif));
     }
     async wasm(bytes, format) {
@@ -77508,6 +77524,19 @@ class ImageDecoder {
             throw new UndecodableError('the decoder returned no image');
         return { data: image.data, width: image.width, height: image.height, channels: 4 };
     }
+}
+/**
+ * The JPEG frame the decoder will allocate for, checked here too (the precheck does the same from
+ * the same walk): the decoder's memory is bounded by the frame it reads, not by a header read by
+ * another parser. Without a frame header the decoder refuses the file in its own words.
+ */
+function allocatedFrame(walk) {
+    const [frame, ...others] = walk.frames;
+    if (others.length > 0)
+        throw new UndecodableError(`it has ${walk.frames.length} frame headers; a photo has one`);
+    if (frame !== undefined && Math.max(frame.width, frame.height) >= LIMITS.maxLongestSide)
+        throw new UndecodableError(`its frame is ${frame.width}×${frame.height}, over the ${LIMITS.maxLongestSide} px limit`);
+    return frame;
 }
 function guard(decode) {
     try {
@@ -78046,6 +78075,7 @@ async function observe(models, input) {
 ;// CONCATENATED MODULE: ./src/detect/local/rules.ts
 
 
+
 /** Geometry of one person in pixels, so that angles and ratios do not depend on the aspect ratio. */
 class Body {
     person;
@@ -78491,6 +78521,7 @@ function judge(observation, limits = THRESHOLDS) {
             faceScore: round(head.reading.score),
         };
     }
+    addDrawnEvidence(evidence, people, head, limits);
     // A pose-only observation (no detector ran) has no evidence worth showing.
     const explain = observation.objects !== undefined;
     const reject = (rule, finding) => {
@@ -78554,6 +78585,28 @@ function judge(observation, limits = THRESHOLDS) {
         return reject('tooDark', dark);
     const bodystyle = bodystyleOf(body);
     return explain ? { status: 'pass', bodystyle, evidence } : { status: 'pass', bodystyle };
+}
+// Drawn evidence (the gallery): geometry only, read by no rule.
+/**
+ * What the gallery draws besides boxes: each counted person's keypoints the rules count as seen,
+ * and the square FaceMesh read. Fills `evidence` in place, in `people`'s order. The verdict does
+ * not depend on it.
+ */
+function addDrawnEvidence(evidence, people, head, limits = THRESHOLDS) {
+    people.forEach((found, index) => {
+        const entry = evidence.people[index];
+        const pose = found.pose;
+        if (entry === undefined || pose === undefined)
+            return;
+        entry.keypoints = KEYPOINT_NAMES.flatMap((name) => {
+            const { x, y, score } = pose.keypoints[name];
+            return score >= limits.keypointScore
+                ? [{ name, x: round(x, 3), y: round(y, 3), score: round(score) }]
+                : [];
+        });
+    });
+    if (head !== undefined && evidence.head !== undefined)
+        evidence.head.box = toBox(head.reading.crop);
 }
 
 ;// CONCATENATED MODULE: ./src/detect/local/engine.ts
