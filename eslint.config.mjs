@@ -3,7 +3,6 @@ import tseslint from 'typescript-eslint'
 import { ADAPTERS, STAGES } from './scripts/stages.mjs'
 
 /** Folder import zones: a wrong-way import fails `npm run lint`. */
-
 const forbidden = (folders) =>
   folders.map((folder) => ({
     group: [`**/${folder}/*`, `**/${folder}/**`],
