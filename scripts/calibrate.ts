@@ -143,6 +143,25 @@ function confusion(title: string, set: Row[]): void {
 confusion('high+medium rows', sure)
 confusion('all rows', rows)
 
+/** Which rule decided each row, and how often its outcome agrees with the label. */
+const byRule = new Map<string, Row[]>()
+for (const r of rows) {
+  const rule =
+    'header' in (saved[r.label.file] ?? {}) ? 'header' : (r.detection.evidence?.rule ?? '?')
+  byRule.set(rule, [...(byRule.get(rule) ?? []), r])
+}
+console.log(
+  '\nDeciding rule: rows where its outcome matches the label (code, and body style on passes)\n',
+)
+for (const [rule, set] of [...byRule].sort((a, b) => b[1].length - a[1].length)) {
+  const right = set.filter((r) => labelled(r) === judged(r)).length
+  const sureSet = set.filter((r) => r.label.confidence !== 'low')
+  const sureRight = sureSet.filter((r) => labelled(r) === judged(r)).length
+  console.log(
+    `${rule.padEnd(18)} all ${pct(right, set.length).padEnd(16)} high+medium ${pct(sureRight, sureSet.length)}`,
+  )
+}
+
 const times = Object.values(saved)
   .flatMap((s) => ('ms' in s ? [s.ms] : []))
   .sort((a, b) => a - b)

@@ -51,6 +51,20 @@ export function headTurned(body: Body): Finding | undefined {
   }
 }
 
+/**
+ * The head is turned or shows no face, by any of the readings: no face where FaceMesh looked, its
+ * yaw past the limit, or MoveNet's nose far off the eyes' midpoint (FaceMesh reads a profile's yaw
+ * low, and finds no face in most).
+ */
+export function headLooksAway(body: Body, head: Head | undefined): boolean {
+  const { limits } = body
+  if (head !== undefined) {
+    if (head.reading.score < limits.minFaceScore) return true
+    if (Math.abs(head.reading.pose.yaw) > limits.maxYawDegrees) return true
+  }
+  return body.visible('nose', 'leftEye', 'rightEye') && headTurned(body) !== undefined
+}
+
 /** Keypoint face rules, for observations without a FaceMesh reading. */
 export const FACE_RULES = [faceHidden, faceCovered, headTurned]
 

@@ -13,7 +13,7 @@ import {
   headPoseOff,
 } from './face.js'
 import { Body, round, toBox, type Finding, type Thresholds } from './geometry.js'
-import { tooDark } from './light.js'
+import { lightOn, tooDark } from './light.js'
 import { heldObjects, holdingObject } from './objects.js'
 import { countPeople, findPeople } from './people.js'
 
@@ -96,7 +96,8 @@ export function judge(observation: Observation, limits: Thresholds = THRESHOLDS)
       message: 'The body is not visible enough to check the pose: show at least head to waist.',
     })
   }
-  const dark = tooDark(observation.meanLuma, limits)
+  const light = lightOn(observation, subject, head, limits)
+  const dark = tooDark(light, limits)
   if (dark !== undefined) return reject('tooDark', dark)
   const bodystyle = bodystyleOf(body)
   return explain ? { status: 'pass', bodystyle, evidence } : { status: 'pass', bodystyle }
