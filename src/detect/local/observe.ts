@@ -32,7 +32,10 @@ export interface LumaGrid {
 }
 
 /** The luma grid of a working image: `cells` × `cells` (fewer on a side with fewer pixels). Pure. */
-export function lumaGrid(image: WorkingImage, cells = OBSERVE_LIMITS.lumaGridCells): LumaGrid {
+export function lumaGrid(
+  image: WorkingImage,
+  cells: number = OBSERVE_LIMITS.lumaGridCells,
+): LumaGrid {
   const columns = Math.max(1, Math.min(cells, image.width))
   const rows = Math.max(1, Math.min(cells, image.height))
   const sums = new Float64Array(columns * rows)
