@@ -58,6 +58,35 @@ export function lumaGrid(
   }
 }
 
+/** The image turned a quarter, clockwise or not (width and height swap). Pure. */
+export function quarterTurn(image: WorkingImage, clockwise: boolean): WorkingImage {
+  const { width, height } = image
+  const rgb = new Int32Array(image.rgb.length)
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) {
+      // Turned clockwise, (x, y) lands at (height − 1 − y, x); anticlockwise at (y, width − 1 − x).
+      const tx = clockwise ? height - 1 - y : y
+      const ty = clockwise ? x : width - 1 - x
+      const from = (y * width + x) * 3
+      const to = (ty * height + tx) * 3
+      rgb[to] = image.rgb[from] ?? 0
+      rgb[to + 1] = image.rgb[from + 1] ?? 0
+      rgb[to + 2] = image.rgb[from + 2] ?? 0
+    }
+  return { rgb, width: height, height: width, meanLuma: image.meanLuma }
+}
+
+/** A person found on a quarter-turned image, with keypoints as fractions of the upright one. Pure. */
+export function unturn(person: Person, clockwise: boolean): Person {
+  const keypoints = Object.fromEntries(
+    Object.entries(person.keypoints).map(([name, p]) => [
+      name,
+      clockwise ? { x: p.y, y: 1 - p.x, score: p.score } : { x: 1 - p.y, y: p.x, score: p.score },
+    ]),
+  ) as Person['keypoints']
+  return { score: person.score, keypoints, turned: true }
+}
+
 /** The photo at the two sizes the models need: small for MoveNet, detail for the rest. */
 export interface ObserveInput {
   small: WorkingImage
@@ -143,6 +172,17 @@ export function headCrop(
   }
 }
 
+/** MoveNet on the photo turned a quarter each way; the first turn that finds someone. */
+async function lyingDown(models: Models, small: WorkingImage): Promise<Person[]> {
+  for (const clockwise of [true, false]) {
+    const found = (await models.pose.estimate(quarterTurn(small, clockwise)))
+      .filter((p) => p.score >= THRESHOLDS.personScore)
+      .map((p) => unturn(p, clockwise))
+    if (found.length > 0) return found
+  }
+  return []
+}
+
 /**
  * Runs every model on one decoded photo: MoveNet on the small image, the COCO detector and
  * FaceMesh on the detail image. One image at a time per thread (the backend is single threaded).
@@ -157,6 +197,9 @@ export async function observe(models: Models, input: ObserveInput): Promise<Obse
       OBSERVE_LIMITS.minObjectScore,
       OBSERVE_LIMITS.maxObjectOverlap,
     )
+    // No one upright: a second look with the photo turned each way, for a person lying down.
+    if (findPeople({ persons, objects }).length === 0)
+      persons.push(...(await lyingDown(models, small)))
     // The subject the rules judge (one matcher for both): FaceMesh reads that person's head.
     const subject = findPeople({ persons, objects })[0]
     const crop = headCrop(subject?.pose, subject?.box, small.width, small.height)

@@ -93,7 +93,9 @@ export function findPeople(
   for (const pose of unclaimed) {
     const box = keypointBox(pose, limits)
     if (box === undefined || pose.score < limits.extraPoseScore) continue
-    if (boxHeight(box) < limits.minPersonHeight) continue
+    // A person lying down (found on the turned photo) is measured along the body, across the frame.
+    const length = pose.turned === true ? box.right - box.left : boxHeight(box)
+    if (length < limits.minPersonHeight) continue
     // Inside a counted person's box, a second pose is that person's limbs read twice, unless its
     // keypoints lie apart from theirs (two people standing close share one box).
     const twice = found.some((f) => {

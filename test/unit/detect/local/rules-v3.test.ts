@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest'
 import { HEIGHT, STANDING, WIDTH } from './people.js'
 import type { FaceReading } from '../../../../src/detect/local/face.js'
 import type { Box, DetectedObject } from '../../../../src/detect/local/objects.js'
-import { lumaGrid, type LumaGrid, type Observation } from '../../../../src/detect/local/observe.js'
+import {
+  lumaGrid,
+  quarterTurn,
+  unturn,
+  type LumaGrid,
+  type Observation,
+} from '../../../../src/detect/local/observe.js'
 import {
   KEYPOINT_NAMES,
   type Keypoint,
@@ -12,6 +18,7 @@ import {
 import {
   Body,
   crouching,
+  findPeople,
   headLooksAway,
   heldObjects,
   judge,
@@ -257,5 +264,33 @@ describe('statues and mannequins', () => {
       code: 'InvalidFile.FacePose',
       evidence: { rule: 'faceNotFound' },
     })
+  })
+})
+
+describe('a second look for a person lying down', () => {
+  it('turns an image a quarter and puts found keypoints back upright', () => {
+    // 3×2 image, pixel value = its index, so where each lands is visible.
+    const rgb = new Int32Array(3 * 2 * 3)
+    for (let i = 0; i < 6; i++) rgb.fill(i, i * 3, i * 3 + 3)
+    const clockwise = quarterTurn({ rgb, width: 3, height: 2, meanLuma: 0 }, true)
+    expect([clockwise.width, clockwise.height]).toEqual([2, 3])
+    // Upright rows [0 1 2] [3 4 5] turned clockwise: [3 0] [4 1] [5 2].
+    expect([...clockwise.rgb].filter((_, i) => i % 3 === 0)).toEqual([3, 0, 4, 1, 5, 2])
+    const anticlockwise = quarterTurn({ rgb, width: 3, height: 2, meanLuma: 0 }, false)
+    expect([...anticlockwise.rgb].filter((_, i) => i % 3 === 0)).toEqual([2, 5, 1, 4, 0, 3])
+    // The turned image's top-left corner is the upright bottom-left (clockwise).
+    const found = unturn(person(), true)
+    expect(found.turned).toBe(true)
+    const nose = person().keypoints.nose
+    expect(found.keypoints.nose.x).toBeCloseTo(nose.y)
+    expect(found.keypoints.nose.y).toBeCloseTo(1 - nose.x)
+  })
+
+  it('counts a person found lying across the frame by their length, and rejects the pose', () => {
+    // Standing in the turned photo; upright, the body lies across a wide, short frame.
+    const lying = unturn(person(), false)
+    const observation = scene({ persons: [lying], objects: [], face: face({}, 0.1) })
+    expect(findPeople(observation)).toHaveLength(1)
+    expect(judge(observation)).toMatchObject({ status: 'reject', code: 'InvalidFile.BodyPose' })
   })
 })
