@@ -23,6 +23,12 @@ export const THRESHOLDS = {
   samePersonOverlap: 0.8,
   /** A MoveNet person belongs to a box holding this share of its visible keypoints (a majority; not tuned). */
   poseInBoxShare: 0.6,
+  /**
+   * A person box with no pose of its own counts only if at most this share of it lies inside a
+   * body with a pose (a decorated mask or a bag read as a person lies inside its wearer's box).
+   * Judgement; on the corpus the second people without a pose lie 0.00–0.49 inside the subject's.
+   */
+  maxShareInBody: 0.6,
   /** A MoveNet person no box accounts for counts as someone else at or above this score (= personScore). */
   extraPoseScore: 0.3,
   /** FaceMesh face flag at or above this: a face is there. Passes measure 1.00 (one 0.02 on a badly placed crop), backs of heads, masks and covered faces 0.00–0.46. */

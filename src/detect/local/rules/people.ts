@@ -79,9 +79,9 @@ export function findPeople(
     })
     if (!duplicate) kept.push(box)
   }
-  const found: PersonFound[] = kept.map((o) => ({ box: o.box, score: o.score, source: 'detector' }))
+  const boxed: PersonFound[] = kept.map((o) => ({ box: o.box, score: o.score, source: 'detector' }))
   const unclaimed = new Set(poses)
-  for (const person of found) {
+  for (const person of boxed) {
     const best = [...unclaimed]
       .map((pose) => ({ pose, share: sameBody(pose, person.box, limits) }))
       .sort((a, b) => b.share - a.share)[0]
@@ -90,6 +90,19 @@ export function findPeople(
       unclaimed.delete(best.pose)
     }
   }
+  // A box with no pose of its own lying mostly inside a counted body is part of it (a mask, a bag
+  // or a printed face the detector read as a person), not someone found apart from it.
+  const found = boxed.filter(
+    (person, i) =>
+      i === 0 ||
+      person.pose !== undefined ||
+      !boxed.some(
+        (other) =>
+          other !== person &&
+          other.pose !== undefined &&
+          intersection(person.box, other.box) / (area(person.box) || 1) > limits.maxShareInBody,
+      ),
+  )
   for (const pose of unclaimed) {
     const box = keypointBox(pose, limits)
     if (box === undefined || pose.score < limits.extraPoseScore) continue

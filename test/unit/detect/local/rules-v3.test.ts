@@ -294,3 +294,17 @@ describe('a second look for a person lying down', () => {
     expect(judge(observation)).toMatchObject({ status: 'reject', code: 'InvalidFile.BodyPose' })
   })
 })
+
+describe('a second person only where one is found apart from the subject', () => {
+  it('a person box with no pose of its own inside the subject’s body is not someone else', () => {
+    // A decorated mask held up beside the face, read as a small person, partly outside the box.
+    const mask = detected('person', 0.5, box(0.55, 0.05, 0.77, 0.2))
+    const objects = [detected('person', 0.8, PERSON_BOX), mask]
+    expect(findPeople(scene({ objects }))).toHaveLength(1)
+    // The same box beside the subject is a background person.
+    const beside = detected('person', 0.5, box(0.75, 0.3, 0.95, 0.6))
+    expect(
+      findPeople(scene({ objects: [detected('person', 0.8, PERSON_BOX), beside] })),
+    ).toHaveLength(2)
+  })
+})
