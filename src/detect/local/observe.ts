@@ -1,35 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type { Pixels, WorkingImage } from './decode.js'
 import { toWorkingImage } from './decode.js'
-import { FaceModel, type FaceReading } from './face.js'
+import { FaceModel } from './face.js'
 import { useWasmBackend } from './graph.js'
-import { ObjectModel, type Box, type DetectedObject } from './objects.js'
+import { ObjectModel, type Box } from './objects.js'
 import { PoseModel, type Person } from './pose.js'
 import { findPeople } from './rules/people.js'
 import { LIMITS, OBSERVE_LIMITS, THRESHOLDS } from './thresholds.js'
-
-/** What the models saw in one photo. Plain data (JSON-serialisable); the rules read only this. */
-export interface Observation {
-  /** MoveNet people (keypoints as fractions of the image). */
-  persons: Person[]
-  /** Pixel size of the pose image: fractions are scaled by it for true angles. */
-  width: number
-  height: number
-  meanLuma: number
-  /** Mean luma per cell of a coarse grid over the photo, so light can be read on the person. */
-  luma?: LumaGrid
-  /** COCO detections (people and things), boxes as fractions of the image. */
-  objects?: DetectedObject[]
-  /** FaceMesh on the subject's head, when a subject was found. */
-  face?: FaceReading
-}
-
-/** Mean luma (0–255, Rec. 601) of each cell of a grid laid over the image, row by row. */
-export interface LumaGrid {
-  columns: number
-  rows: number
-  values: number[]
-}
+import type { LumaGrid, Observation } from './observation.js'
 
 /** The luma grid of a working image: `cells` × `cells` (fewer on a side with fewer pixels). Pure. */
 export function lumaGrid(
@@ -217,3 +195,5 @@ export async function observe(models: Models, input: ObserveInput): Promise<Obse
     image.dispose()
   }
 }
+
+export type { LumaGrid, Observation } from './observation.js'

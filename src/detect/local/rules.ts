@@ -4,7 +4,7 @@
  * hands hold, `rules/light.ts` the light, and `rules/judge.ts` applies them in the service's order.
  * Every rule is a pure function of an `Observation` (what the models saw).
  */
-export type { Observation } from './observe.js'
+export type { Observation } from './observation.js'
 export * from './rules/geometry.js'
 export * from './rules/people.js'
 export * from './rules/body.js'

@@ -1,6 +1,6 @@
 import type { FaceReading } from '../face.js'
 import { boxArea, intersection, type DetectedObject } from '../objects.js'
-import type { Observation } from '../observe.js'
+import type { Observation } from '../observation.js'
 import { THRESHOLDS } from '../thresholds.js'
 import { area, distance, type Body, type Finding, type Thresholds } from './geometry.js'
 

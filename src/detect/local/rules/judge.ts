@@ -1,6 +1,6 @@
 import type { Detection, Evidence } from '../../types.js'
 import type { DetectedObject } from '../objects.js'
-import type { Observation } from '../observe.js'
+import type { Observation } from '../observation.js'
 import { THRESHOLDS } from '../thresholds.js'
 import { BODY_RULES, bodystyleOf, shoulderRatio } from './body.js'
 import {

@@ -1,5 +1,5 @@
 import type { Box } from '../objects.js'
-import type { LumaGrid, Observation } from '../observe.js'
+import type { LumaGrid, Observation } from '../observation.js'
 import { THRESHOLDS } from '../thresholds.js'
 import type { Head } from './face.js'
 import type { Finding, Thresholds } from './geometry.js'

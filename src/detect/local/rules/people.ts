@@ -1,5 +1,5 @@
 import { intersection, iou, type Box, type DetectedObject } from '../objects.js'
-import type { Observation } from '../observe.js'
+import type { Observation } from '../observation.js'
 import type { Person } from '../pose.js'
 import { THRESHOLDS } from '../thresholds.js'
 import { area, boxHeight, type Finding, type Thresholds } from './geometry.js'
