@@ -29,6 +29,11 @@ export interface OctokitOptions {
    * plugin-throttling otherwise shares across the process; tests give each Octokit its own.
    */
   limiterId?: string
+  /**
+   * False turns plugin-throttling off (no write spacing, no rate-limit waits): for in-process
+   * tests against a fake that never limits, where the spacing would only add seconds.
+   */
+  throttle?: boolean
 }
 
 /**
@@ -70,6 +75,7 @@ export function createOctokit(token: string, log: Logger, options: OctokitOption
               fetch(url, { ...(init as Parameters<typeof fetch>[1]), dispatcher }),
           },
     throttle: {
+      ...(options.throttle === false ? { enabled: false } : {}),
       ...(options.limiterId === undefined ? {} : { id: options.limiterId }),
       onRateLimit: onLimit('rate limit'),
       onSecondaryRateLimit: onLimit('secondary rate limit'),

@@ -12,14 +12,15 @@ export const TOKEN = 'ghs_unit0123456789'
 export const REPO = { owner: 'acme', repo: 'photos' }
 
 /**
- * The action's Octokit pointed at a fake: retry-after waits shortened to milliseconds, and write
- * spacing of its own, so one test's comment never makes the next one wait (as separate runs).
+ * The action's Octokit pointed at a fake that never rate-limits: no write spacing (1 s between
+ * writes would only make the tests wait; the e2e tests run the real spacing through dist/).
  */
 export function fakeOctokit(github: FakeGitHub, log: Logger = silentLogger): Octokit {
   return createOctokit(TOKEN, log, {
     baseUrl: github.url,
     retryAfterBaseMs: 1,
     limiterId: randomUUID(),
+    throttle: false,
   })
 }
 
