@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { isLoopbackHost, keylessStart } from '../../../src/cli/commands/serve.js'
+import { isLoopbackHost, keylessStart } from '../../../../src/cli/commands/serve.js'
 
 describe('isLoopbackHost', () => {
   it.each([

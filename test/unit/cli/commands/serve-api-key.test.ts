@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { resolveServeKey } from '../../../src/cli/commands/serve.js'
-import { UsageError } from '../../../src/cli/io.js'
+import { resolveServeKey } from '../../../../src/cli/commands/serve.js'
+import { UsageError } from '../../../../src/cli/io.js'
 
 const files: Record<string, string> = {
   '/keys/ok': 'sk-from-file\n',
