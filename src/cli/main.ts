@@ -24,7 +24,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const run =
     command !== undefined && Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined
   try {
-    if (command === '--version' || command === '-V') {
+    if (['--version', '-v', '-V', 'version'].includes(command ?? '')) {
       io.stdout(`aa-check ${VERSION}\n`)
       return 0
     }
@@ -52,13 +52,23 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       const topic =
         error instanceof UsageError ? (error.command ?? (run ? command : undefined)) : command
       const help = topic === undefined ? 'aa-check --help' : `aa-check ${topic} --help`
-      io.stderr(`aa-check: ${safeLine(error.message)} (see '${help}')\n`)
+      io.stderr(`aa-check: ${safeLine(usageMessage(error))} (see '${help}')\n`)
       return 2
     }
     const known = error instanceof ConfigError || error instanceof FatalDetectorError
     io.stderr(`aa-check: ${safeLine(known ? error.message : errorMessage(error))}\n`)
     return 2
   }
+}
+
+/**
+ * A usage mistake in one sentence. parseArgs' own words for an unknown option go on to explain
+ * `--` in a quote it never closes; the option's name is what helps.
+ */
+function usageMessage(error: Error): string {
+  const unknown = /^Unknown option '(.*?)'/.exec(error.message)
+  if (unknown !== null) return `Unknown option ${unknown[1] ?? ''}.`
+  return /[.!?]$/.test(error.message) ? error.message : `${error.message}.`
 }
 
 export async function main(): Promise<void> {

@@ -96,4 +96,4 @@ Commands:
   merge RESULTS_FILE...  merge the results of audit shards into one report
   serve                  answer DashScope's aa-detect API with the embedded detector
 
-Run 'aa-check <command> --help' for a command's options; 'aa-check --version' for the version.`
+Run 'aa-check <command> --help' for a command's options; 'aa-check --version' (-v) for the version.`
