@@ -59,6 +59,7 @@ export async function checkLocalTargets(
   const policy = {
     requireBodystyle: settings.requireBodystyle,
     accept: settings.accept,
+    audience: 'cli' as const,
     keepEvidence: options.keepEvidence ?? false,
   }
   const results: ImageResult[] = new Array<ImageResult>(images.length)

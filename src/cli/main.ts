@@ -1,5 +1,5 @@
 import { styleText } from 'node:util'
-import { ConfigError, FatalDetectorError, errorMessage } from '../core/errors.js'
+import { ConfigError, DetectorAuthError, FatalDetectorError, errorMessage } from '../core/errors.js'
 import { safeLine } from '../core/untrusted.js'
 import { audit } from './commands/audit.js'
 import { check } from './commands/check.js'
@@ -56,9 +56,24 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return 2
     }
     const known = error instanceof ConfigError || error instanceof FatalDetectorError
-    io.stderr(`aa-check: ${safeLine(known ? error.message : errorMessage(error))}\n`)
+    const message =
+      error instanceof DetectorAuthError
+        ? refusedKeyMessage(error)
+        : known
+          ? error.message
+          : errorMessage(error)
+    io.stderr(`aa-check: ${safeLine(message)}\n`)
     return 2
   }
+}
+
+/** The service refused the key: what it answered, and what to change here (not a secret). */
+function refusedKeyMessage(error: DetectorAuthError): string {
+  const fix =
+    error.status === 401
+      ? 'check DASHSCOPE_API_KEY (or --api-key): it must be a valid DashScope API key for --endpoint'
+      : 'the key may lack access to this model (--model), or --endpoint is in another region or workspace than the key'
+  return `DashScope refused the API key: ${error.answer}. Fix: ${fix}.`
 }
 
 /**
