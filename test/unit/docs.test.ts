@@ -88,7 +88,7 @@ describe('README and --help', async () => {
 
   it("states serve's option defaults as its --help does", () => {
     const defaults = helpDefaults(COMMAND_HELP.serve ?? '')
-    const start = readme.indexOf('\n## A DashScope-compatible service')
+    const start = readme.indexOf('\n### `aa-check serve`')
     const section = readme.slice(start, readme.indexOf('\n## ', start + 1))
     const claims = [
       ...section.matchAll(/`(--[a-z-]+)`[^`.]{0,12}?default (one per core|[\w.]+)/g),
