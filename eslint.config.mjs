@@ -1,28 +1,12 @@
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
+import { ADAPTERS, STAGES } from './scripts/stages.mjs'
 
-/**
- * The stages of src/ in the order data flows through them. A stage imports only the stages before
- * it; the adapters on top (action, cli, serve) import any stage, and never each other (the CLI
- * starts serve). `npm run lint` fails an import that runs the wrong way.
- */
-const STAGES = [
-  'core',
-  'config',
-  'github',
-  'gather',
-  'resolve',
-  'detect',
-  'decide',
-  'record',
-  'report',
-  'publish',
-]
-const ADAPTERS = { action: [], cli: ['serve'], serve: [] }
+/** Folder import zones: a wrong-way import fails `npm run lint`. */
 const forbidden = (folders) =>
   folders.map((folder) => ({
     group: [`**/${folder}/*`, `**/${folder}/**`],
-    message: `src/ imports run one way: this stage comes before ${folder}/ (see STAGES in eslint.config.mjs).`,
+    message: `src/ imports run one way: this stage comes before ${folder}/ (see scripts/stages.mjs).`,
   }))
 const importZones = [
   ...STAGES.map((stage, rank) => ({

@@ -13,9 +13,9 @@ import { parseArgs } from 'node:util'
 import * as tf from '@tensorflow/tfjs-core'
 import { locateAssets, type AssetPaths } from '../src/detect/local/assets.js'
 import { ImageDecoder } from '../src/detect/local/decode.js'
-import { headCrop, loadModels, observeInput, subjectOf } from '../src/detect/local/observe.js'
+import { headCrop, loadModels, lumaGrid, observeInput } from '../src/detect/local/observe.js'
 import { precheck } from '../src/detect/local/precheck.js'
-import { judge } from '../src/detect/local/rules.js'
+import { findPeople, judge } from '../src/detect/local/rules.js'
 import { OBSERVE_LIMITS } from '../src/detect/local/thresholds.js'
 
 const { values } = parseArgs({
@@ -81,8 +81,8 @@ for (const file of (await readdir(folder)).sort()) {
     OBSERVE_LIMITS.maxObjectOverlap,
   )
   const t3 = clock()
-  const { person, box } = subjectOf(persons, objects)
-  const crop = headCrop(person, box, small.width, small.height)
+  const subject = findPeople({ persons, objects })[0]
+  const crop = headCrop(subject?.pose, subject?.box, small.width, small.height)
   const face = crop === undefined ? undefined : await models.face.read(image, crop)
   image.dispose()
   const t4 = clock()
@@ -91,6 +91,7 @@ for (const file of (await readdir(folder)).sort()) {
     width: small.width,
     height: small.height,
     meanLuma: small.meanLuma,
+    luma: lumaGrid(small),
     objects,
   }
   judge(face === undefined ? observation : { ...observation, face })

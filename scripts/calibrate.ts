@@ -116,17 +116,50 @@ console.log(`\n${rows.length} labelled images (${sure.length} high+medium)\n`)
 summary('high+medium rows', sure)
 summary('all rows', rows)
 
-const codes = [...new Set(rows.flatMap((r) => [r.expected, r.got]))].sort()
-const width = Math.max(...codes.map((c) => short(c).length), 8) + 2
-console.log(`\nConfusion matrix, all rows (rows: label, columns: local detector)\n`)
-console.log(''.padEnd(width) + codes.map((c) => short(c).padStart(width)).join(''))
-for (const expected of codes) {
-  const cells = codes.map((got) =>
-    String(rows.filter((r) => r.expected === expected && r.got === got).length || '.').padStart(
-      width,
-    ),
+/** A row's class: the code of a reject, or pass with its body style, so style mix-ups show too. */
+const classOf = (outcome: string, bodystyle: string | undefined) =>
+  outcome === 'pass' ? `pass/${bodystyle ?? '?'}` : short(outcome)
+const labelled = (r: Row) => classOf(r.expected, r.label.bodystyle)
+const judged = (r: Row) => classOf(r.got, r.detection.bodystyle)
+const classes = [...new Set(rows.flatMap((r) => [labelled(r), judged(r)]))].sort()
+function confusion(title: string, set: Row[]): void {
+  const width = Math.max(...classes.map((c) => c.length), 8) + 2
+  console.log(
+    `\nConfusion matrix, ${title} (rows: label, columns: local detector; right: agreement)\n`,
   )
-  console.log(short(expected).padEnd(width) + cells.join(''))
+  console.log(
+    ''.padEnd(width) + classes.map((c) => c.padStart(width)).join('') + '  agree'.padStart(width),
+  )
+  for (const expected of classes) {
+    const inClass = set.filter((r) => labelled(r) === expected)
+    if (inClass.length === 0) continue
+    const cells = classes.map((got) =>
+      String(inClass.filter((r) => judged(r) === got).length || '.').padStart(width),
+    )
+    const agree = inClass.filter((r) => judged(r) === expected).length
+    console.log(expected.padEnd(width) + cells.join('') + `  ${pct(agree, inClass.length)}`)
+  }
+}
+confusion('high+medium rows', sure)
+confusion('all rows', rows)
+
+/** Which rule decided each row, and how often its outcome agrees with the label. */
+const byRule = new Map<string, Row[]>()
+for (const r of rows) {
+  const rule =
+    'header' in (saved[r.label.file] ?? {}) ? 'header' : (r.detection.evidence?.rule ?? '?')
+  byRule.set(rule, [...(byRule.get(rule) ?? []), r])
+}
+console.log(
+  '\nDeciding rule: rows where its outcome matches the label (code, and body style on passes)\n',
+)
+for (const [rule, set] of [...byRule].sort((a, b) => b[1].length - a[1].length)) {
+  const right = set.filter((r) => labelled(r) === judged(r)).length
+  const sureSet = set.filter((r) => r.label.confidence !== 'low')
+  const sureRight = sureSet.filter((r) => labelled(r) === judged(r)).length
+  console.log(
+    `${rule.padEnd(18)} all ${pct(right, set.length).padEnd(16)} high+medium ${pct(sureRight, sureSet.length)}`,
+  )
 }
 
 const times = Object.values(saved)

@@ -4,7 +4,8 @@ import { parseConfig, type Config } from '../config/config.js'
 /** The one place that reads the action's inputs. */
 export function getConfig(): Config {
   const config = parseConfig((name) => core.getInput(name), process.env)
-  if (config.detector.backend === 'dashscope') core.setSecret(config.detector.apiKey)
+  // Any backend's key, whichever backend carries one.
+  if ('apiKey' in config.detector) core.setSecret(config.detector.apiKey)
   if (config.githubToken !== '') core.setSecret(config.githubToken)
   if (config.recordKey !== '') core.setSecret(config.recordKey)
   return config

@@ -32,6 +32,11 @@ export interface OctokitOptions {
   limiterId?: string
   /** Milliseconds per unit of plugin-retry's quadratic backoff (1 s, 4 s, 9 s); tests shorten it. */
   retryBaseMs?: number
+  /**
+   * False turns plugin-throttling off (no write spacing, no rate-limit waits): for in-process
+   * tests against a fake that never limits, where the spacing would only add seconds.
+   */
+  throttle?: boolean
 }
 
 /**
@@ -73,6 +78,7 @@ export function createOctokit(token: string, log: Logger, options: OctokitOption
               fetch(url, { ...(init as Parameters<typeof fetch>[1]), dispatcher }),
           },
     throttle: {
+      ...(options.throttle === false ? { enabled: false } : {}),
       ...(options.limiterId === undefined ? {} : { id: options.limiterId }),
       onRateLimit: onLimit('rate limit'),
       onSecondaryRateLimit: onLimit('secondary rate limit'),

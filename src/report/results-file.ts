@@ -141,7 +141,7 @@ export function parseResultsFile(text: string): Parsed<RunReport> {
     if (result === undefined) return problem(`result ${results.length + 1} is malformed`)
     results.push(result)
   }
-  const skipped: { path: string; reason: string }[] = []
+  const skipped: SkippedPath[] = []
   for (const item of json.skipped as unknown[]) {
     const skip = asObject(item)
     const path = asString(skip?.path)

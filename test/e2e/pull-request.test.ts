@@ -59,9 +59,11 @@ describe('pull_request', () => {
     // Exactly the four images, with the documented request.
     expect(fakes.dashscope.calls).toHaveLength(4)
     expect(fakes.dashscope.calls[0]?.authorization).toBe(`Bearer ${API_KEY}`)
-    expect(result.stdout).toContain(
-      '::error title=Rejected by the AnimateAnyone check,file=people/bob.PNG::',
-    )
+    // Every rejected file is annotated through the one check run on the head commit.
+    expect(fakes.github.checkRuns).toHaveLength(1)
+    expect(fakes.github.checkRuns[0]?.conclusion).toBe('failure')
+    expect(fakes.github.checkRuns[0]?.annotations.map((a) => a['path'])).toContain('people/bob.PNG')
+    expect(result.stdout).toMatch(/^Check run \d+: 3 file\(s\) annotated in 1 request\(s\)\.$/m)
     expect(result.stdout).toMatch(
       /::error::2 of 4 images rejected, 1 could not be checked \(1 passed\)\./,
     )

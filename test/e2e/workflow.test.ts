@@ -35,7 +35,8 @@ describe('comment-key', () => {
 })
 
 describe('max-annotations', () => {
-  it('annotates 10 of 15 rejected files and counts the other 5 in one notice', async () => {
+  it('without checks: write, annotates 10 of 15 rejected files and counts the other 5 in one notice', async () => {
+    fakes.github.checkRunWriteStatus = 403
     const files: Record<string, string> = {}
     for (let i = 0; i < 15; i++) files[`bad/${String(i).padStart(2, '0')}.jpg`] = `bad ${i}`
     const { payload } = openPull(fakes.github, files)
@@ -50,6 +51,16 @@ describe('max-annotations', () => {
       '::notice::5 more rejected or unchecked images are not annotated (max-annotations: 10); the job summary lists every image.',
     )
     expect(run.summary).toContain('`InvalidFile.Content` · 15 images')
+    expect(run.stdout).toContain('::notice::No check run: this token lacks "checks: write"')
+  })
+
+  it('with check-run: true, fails the step when the token may not create the check run', async () => {
+    fakes.github.checkRunWriteStatus = 403
+    const { payload } = openPull(fakes.github, { 'a.jpg': 'a' })
+    fakes.dashscope.verdicts = [{ match: /./, reply: () => pass('full') }]
+    const run = await runOnPull(fakes, payload, { 'check-run': 'true' })
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout).toContain('the token needs the "checks: write" permission')
   })
 })
 
@@ -176,5 +187,25 @@ describe('skip-drafts', () => {
     fakes.dashscope.verdicts = [{ match: /a\.jpg$/, reply: () => pass('full') }]
     expect((await runOnPull(fakes, asDraft(payload))).outputs.checked).toBe('1')
     expect((await runOnPull(fakes, payload, { 'skip-drafts': 'true' })).outputs.checked).toBe('1')
+  })
+})
+
+describe('gallery', () => {
+  it('writes the evidence gallery, sets its output and names it in the comment', async () => {
+    const { payload } = openPull(fakes.github, { 'ok.jpg': 'ok', 'bad.jpg': 'bad' })
+    fakes.dashscope.verdicts = [
+      { match: /ok\.jpg$/, reply: () => pass('full') },
+      { match: /bad\.jpg$/, reply: () => failCheck('Multiple persons detected') },
+    ]
+    const run = await runOnPull(fakes, payload, { gallery: 'out/gallery.html' })
+    expect(run.exitCode).toBe(1)
+    expect(run.outputs.gallery).toMatch(/\/out\/gallery\.html$/)
+    expect(run.stdout).toMatch(
+      /^Evidence gallery .*\/out\/gallery\.html: 2 image\(s\), 0 with a thumbnail\.$/m,
+    )
+    const [comment] = fakes.github.comments.get(7) ?? []
+    expect(comment?.body).toContain('Evidence gallery: `out/gallery.html`')
+    // The results output stays one short item per image: no evidence in it.
+    expect(run.outputs.results).not.toContain('evidence')
   })
 })

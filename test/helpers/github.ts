@@ -12,8 +12,8 @@ export const TOKEN = 'ghs_unit0123456789'
 export const REPO = { owner: 'acme', repo: 'photos' }
 
 /**
- * The action's Octokit pointed at a fake: retry-after waits shortened to milliseconds, and write
- * spacing of its own, so one test's comment never makes the next one wait (as separate runs).
+ * The action's Octokit pointed at a fake that never rate-limits: no write spacing (1 s between
+ * writes would only make the tests wait; the e2e tests run the real spacing through dist/).
  */
 export function fakeOctokit(github: FakeGitHub, log: Logger = silentLogger): Octokit {
   return createOctokit(TOKEN, log, {
@@ -21,6 +21,7 @@ export function fakeOctokit(github: FakeGitHub, log: Logger = silentLogger): Oct
     retryAfterBaseMs: 1,
     retryBaseMs: 1,
     limiterId: randomUUID(),
+    throttle: false,
   })
 }
 

@@ -3,22 +3,11 @@ import { dirname, join, relative, resolve } from 'node:path'
 import { ESLint } from 'eslint'
 import tseslint from 'typescript-eslint'
 import { describe, expect, it } from 'vitest'
+import { ADAPTERS, STAGES } from '../../scripts/stages.mjs'
 import { ROOT } from '../e2e/harness.js'
 
-/** The stages in data-flow order, then the adapters (as eslint.config.mjs lists them). */
-const ORDER = [
-  'core',
-  'config',
-  'github',
-  'gather',
-  'resolve',
-  'detect',
-  'decide',
-  'record',
-  'report',
-  'publish',
-]
-const ADAPTERS = ['action', 'cli', 'serve']
+const ORDER = STAGES
+const ADAPTER_NAMES = Object.keys(ADAPTERS)
 const SRC = join(ROOT, 'src')
 
 function sourceFiles(dir: string): string[] {
@@ -48,7 +37,7 @@ describe('src/ imports run one way', () => {
 
   it('has every file in a known stage or adapter folder', () => {
     const folders = new Set([...graph.keys()].map(folderOf).filter((f) => !f.endsWith('.ts')))
-    expect([...folders].filter((f) => !ORDER.includes(f) && !ADAPTERS.includes(f))).toEqual([])
+    expect([...folders].filter((f) => !ORDER.includes(f) && !ADAPTER_NAMES.includes(f))).toEqual([])
   })
 
   it('imports from a stage only stages before it', () => {
@@ -58,7 +47,7 @@ describe('src/ imports run one way', () => {
       if (from < 0) continue
       for (const target of targets) {
         const to = ORDER.indexOf(folderOf(target))
-        if (to > from || ADAPTERS.includes(folderOf(target)))
+        if (to > from || ADAPTER_NAMES.includes(folderOf(target)))
           wrong.push(`${relative(SRC, file)} -> ${relative(SRC, target)}`)
       }
     }

@@ -1,24 +1,68 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type { Pixels, WorkingImage } from './decode.js'
 import { toWorkingImage } from './decode.js'
-import { FaceModel, type FaceReading } from './face.js'
+import { FaceModel } from './face.js'
 import { useWasmBackend } from './graph.js'
-import { ObjectModel, type Box, type DetectedObject } from './objects.js'
+import { ObjectModel, type Box } from './objects.js'
 import { PoseModel, type Person } from './pose.js'
+import { findPeople } from './rules/people.js'
 import { LIMITS, OBSERVE_LIMITS, THRESHOLDS } from './thresholds.js'
+import type { LumaGrid, Observation } from './observation.js'
 
-/** What the models saw in one photo. Plain data (JSON-serialisable); the rules read only this. */
-export interface Observation {
-  /** MoveNet people (keypoints as fractions of the image). */
-  persons: Person[]
-  /** Pixel size of the pose image: fractions are scaled by it for true angles. */
-  width: number
-  height: number
-  meanLuma: number
-  /** COCO detections (people and things), boxes as fractions of the image. */
-  objects?: DetectedObject[]
-  /** FaceMesh on the subject's head, when a subject was found. */
-  face?: FaceReading
+/** The luma grid of a working image: `cells` × `cells` (fewer on a side with fewer pixels). Pure. */
+export function lumaGrid(
+  image: WorkingImage,
+  cells: number = OBSERVE_LIMITS.lumaGridCells,
+): LumaGrid {
+  const columns = Math.max(1, Math.min(cells, image.width))
+  const rows = Math.max(1, Math.min(cells, image.height))
+  const sums = new Float64Array(columns * rows)
+  const counts = new Uint32Array(columns * rows)
+  for (let y = 0; y < image.height; y++) {
+    const row = Math.floor((y * rows) / image.height) * columns
+    for (let x = 0, at = y * image.width * 3; x < image.width; x++, at += 3) {
+      const cell = row + Math.floor((x * columns) / image.width)
+      const r = image.rgb[at] ?? 0
+      const g = image.rgb[at + 1] ?? 0
+      const b = image.rgb[at + 2] ?? 0
+      sums[cell] = (sums[cell] ?? 0) + 0.299 * r + 0.587 * g + 0.114 * b
+      counts[cell] = (counts[cell] ?? 0) + 1
+    }
+  }
+  return {
+    columns,
+    rows,
+    values: Array.from(sums, (sum, i) => Math.round((10 * sum) / (counts[i] || 1)) / 10),
+  }
+}
+
+/** The image turned a quarter, clockwise or not (width and height swap). Pure. */
+export function quarterTurn(image: WorkingImage, clockwise: boolean): WorkingImage {
+  const { width, height } = image
+  const rgb = new Int32Array(image.rgb.length)
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) {
+      // Turned clockwise, (x, y) lands at (height − 1 − y, x); anticlockwise at (y, width − 1 − x).
+      const tx = clockwise ? height - 1 - y : y
+      const ty = clockwise ? x : width - 1 - x
+      const from = (y * width + x) * 3
+      const to = (ty * height + tx) * 3
+      rgb[to] = image.rgb[from] ?? 0
+      rgb[to + 1] = image.rgb[from + 1] ?? 0
+      rgb[to + 2] = image.rgb[from + 2] ?? 0
+    }
+  return { rgb, width: height, height: width, meanLuma: image.meanLuma }
+}
+
+/** A person found on a quarter-turned image, with keypoints as fractions of the upright one. Pure. */
+export function unturn(person: Person, clockwise: boolean): Person {
+  const keypoints = Object.fromEntries(
+    Object.entries(person.keypoints).map(([name, p]) => [
+      name,
+      clockwise ? { x: p.y, y: 1 - p.x, score: p.score } : { x: 1 - p.y, y: p.x, score: p.score },
+    ]),
+  ) as Person['keypoints']
+  return { score: person.score, keypoints, turned: true }
 }
 
 /** The photo at the two sizes the models need: small for MoveNet, detail for the rest. */
@@ -106,27 +150,15 @@ export function headCrop(
   }
 }
 
-/** The subject: the strongest MoveNet person, and the detector's person box that best holds it. */
-export function subjectOf(
-  persons: Person[],
-  objects: DetectedObject[],
-): { person: Person | undefined; box: Box | undefined } {
-  const person = [...persons]
-    .filter((p) => p.score >= THRESHOLDS.personScore)
-    .sort((a, b) => b.score - a.score)[0]
-  const people = objects.filter((o) => o.label === 'person')
-  if (person === undefined) return { person, box: people[0]?.box }
-  const inside = (b: Box) =>
-    Object.values(person.keypoints).filter(
-      (p) =>
-        p.score >= THRESHOLDS.keypointScore &&
-        p.x >= b.left &&
-        p.x <= b.right &&
-        p.y >= b.top &&
-        p.y <= b.bottom,
-    ).length
-  const best = [...people].sort((a, b) => inside(b.box) - inside(a.box))[0]
-  return { person, box: best?.box }
+/** MoveNet on the photo turned a quarter each way; the first turn that finds someone. */
+async function lyingDown(models: Models, small: WorkingImage): Promise<Person[]> {
+  for (const clockwise of [true, false]) {
+    const found = (await models.pose.estimate(quarterTurn(small, clockwise)))
+      .filter((p) => p.score >= THRESHOLDS.personScore)
+      .map((p) => unturn(p, clockwise))
+    if (found.length > 0) return found
+  }
+  return []
 }
 
 /**
@@ -143,13 +175,18 @@ export async function observe(models: Models, input: ObserveInput): Promise<Obse
       OBSERVE_LIMITS.minObjectScore,
       OBSERVE_LIMITS.maxObjectOverlap,
     )
-    const { person, box } = subjectOf(persons, objects)
-    const crop = headCrop(person, box, small.width, small.height)
+    // No one upright: a second look with the photo turned each way, for a person lying down.
+    if (findPeople({ persons, objects }).length === 0)
+      persons.push(...(await lyingDown(models, small)))
+    // The subject the rules judge (one matcher for both): FaceMesh reads that person's head.
+    const subject = findPeople({ persons, objects })[0]
+    const crop = headCrop(subject?.pose, subject?.box, small.width, small.height)
     const observation: Observation = {
       persons,
       width: small.width,
       height: small.height,
       meanLuma: small.meanLuma,
+      luma: lumaGrid(small),
       objects,
     }
     if (crop !== undefined) observation.face = await models.face.read(image, crop)
@@ -158,3 +195,5 @@ export async function observe(models: Models, input: ObserveInput): Promise<Obse
     image.dispose()
   }
 }
+
+export type { LumaGrid, Observation } from './observation.js'

@@ -35,6 +35,8 @@ export interface Keypoint {
 export interface Person {
   score: number
   keypoints: Record<KeypointName, Keypoint>
+  /** Found on the photo turned a quarter (a person lying down), keypoints put back upright. */
+  turned?: boolean
 }
 
 /** MoveNet MultiPose on the TF.js WebAssembly backend: up to six people per image. */

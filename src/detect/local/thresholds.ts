@@ -23,6 +23,12 @@ export const THRESHOLDS = {
   samePersonOverlap: 0.8,
   /** A MoveNet person belongs to a box holding this share of its visible keypoints (a majority; not tuned). */
   poseInBoxShare: 0.6,
+  /**
+   * A person box with no pose of its own counts only if at most this share of it lies inside a
+   * body with a pose (a decorated mask or a bag read as a person lies inside its wearer's box).
+   * Judgement; on the corpus the second people without a pose lie 0.00–0.49 inside the subject's.
+   */
+  maxShareInBody: 0.6,
   /** A MoveNet person no box accounts for counts as someone else at or above this score (= personScore). */
   extraPoseScore: 0.3,
   /** FaceMesh face flag at or above this: a face is there. Passes measure 1.00 (one 0.02 on a badly placed crop), backs of heads, masks and covered faces 0.00–0.46. */
@@ -45,8 +51,6 @@ export const THRESHOLDS = {
   distinctPoseOverlap: 0.3,
   /** A held object's box lies within this many torso lengths of a wrist (judgement: too few dev examples to fit). */
   handReach: 0.15,
-  /** An object box covering this share of the person's box is in front of the body (the hugged teddy bear covers 0.6). */
-  objectCoversBody: 0.3,
   /**
    * A hand-held thing over this share of the head's square names what hides a face FaceMesh cannot
    * find (the message only: the verdict is already FacePose). Judgement: a phone held in front of
@@ -71,6 +75,16 @@ export const THRESHOLDS = {
   maxTorsoTiltDegrees: 35,
   /** Hip-to-knee drop over torso length: standing 0.7–0.95, sitting with thighs level well under. */
   minKneeDrop: 0.45,
+  /**
+   * Knee angle (hip–knee–ankle, degrees) under which a leg is folded: crouching or kneeling.
+   * Judgement, not fitted: a standing or walking leg is nearly straight (over 150°).
+   */
+  minKneeAngleDegrees: 110,
+  /**
+   * Ankles less than this many torso lengths below the hips: the legs are folded under the body.
+   * Standing passes measure 1.24–2.04 on the corpus.
+   */
+  minAnkleDrop: 1,
   /** A knee this close to the bottom edge (fraction of height) means the frame cuts the legs. */
   frameCutsLegsAt: 0.9,
   /** An ankle predicted above this (fraction of height) is inside the frame, so it should be seen. */
@@ -80,8 +94,10 @@ export const THRESHOLDS = {
   /** Nose offset from the eyes' midpoint over eye distance: frontal faces under 0.3, turned heads more. */
   maxNoseOffset: 0.45,
   /**
-   * Mean luma (0–255) under which a photo is too dark: the dimmest labelled photo measures 33, the
-   * darkest labelled pass 65.
+   * Mean luma (0–255) on the person (the face, else the person's box; the whole frame only without
+   * a luma grid) under which the photo is too dark. On the corpus the darkest labelled pass
+   * measures 72 on its face (52 over its whole frame: a lit man on a dark backdrop), the dim night
+   * photo 42 on its body.
    */
   minMeanLuma: 40,
 } as const
@@ -90,7 +106,7 @@ export const THRESHOLDS = {
  * The logic of rules.ts, numbered: bump it when a rule changes without a number here changing, so
  * verdicts recorded under the old rules (keyed by the detector's identity) are not reused.
  */
-export const RULES_REVISION = 3
+export const RULES_REVISION = 4
 
 /** DashScope's input limits (from the one table), and the model's working size. */
 export const LIMITS = {
@@ -137,6 +153,8 @@ export const OBSERVE_LIMITS = {
    * 200 ms pipeline budget.
    */
   objectInputSize: 384,
+  /** The luma grid's cells per side (light is measured on the person from it: 16 puts a face in a few cells). */
+  lumaGridCells: 16,
   /** Detections under this score are not kept at all (the rules apply their own, higher, bars). */
   minObjectScore: 0.15,
   /** Overlap (IoU) above which two boxes of one class are one object. */

@@ -56,7 +56,10 @@ export function boxRect(box: EvidenceBox | undefined, frame: Frame): Rect | unde
   // Typed, but read back from a results file: checked as the unknown it may be.
   const given: unknown = box
   if (!Array.isArray(given) || given.length !== 4 || !given.every(fraction)) return undefined
-  const [left = 0, top = 0, right = 0, bottom = 0] = given
+  // A head square can reach past the photo's edge; only the part on the photo is drawn.
+  const [left, top, right, bottom] = given.map((value) => Math.min(1, Math.max(0, value)))
+  if (left === undefined || top === undefined || right === undefined || bottom === undefined)
+    return undefined
   if (right < left || bottom < top) return undefined
   return {
     x: px(left * frame.width),

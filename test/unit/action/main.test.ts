@@ -15,6 +15,9 @@ import {
   type OpenedPull,
 } from '../../helpers/github.js'
 import { RecordingIo } from '../../helpers/io.js'
+import { gitBlobSha } from '../../../src/core/blob-sha.js'
+import { encodeRecordFile } from '../../../src/record/record-file.js'
+import { identityHash } from '../../../src/record/verdicts.js'
 
 const fake = useFakeGitHub()
 const twoPeople = reject('InvalidFile.Content', 'Multiple persons detected in the image')
@@ -131,6 +134,51 @@ describe('run', () => {
       ['characters/bob.jpg', 'InvalidFile.Content'],
       ['characters/eve.jpg', 'InvalidURL'],
     ])
+  })
+})
+
+describe('run with a record file', () => {
+  const badBlob = gitBlobSha(new TextEncoder().encode('bad'))
+  /** A record that says bad.jpg's content passed: anyone can compute its plain checksum. */
+  const forgedRecord = () =>
+    encodeRecordFile({
+      identity: identityHash('stub detector v1'),
+      scope: 'acme/photos',
+      verdicts: new Map([
+        [badBlob, { status: 'pass', bodystyle: 'full', at: Date.UTC(2026, 0, 1) }],
+      ]),
+    })
+
+  it('ignores a record file the pull request itself adds (tracked at the head commit)', async () => {
+    const pull = openPull(fake.github, { 'bad.jpg': 'bad', 'aa-record.json': forgedRecord() })
+    // A checkout of the PR head puts the PR's file where the action reads its record.
+    await writeFile(join(dir, 'aa-record.json'), forgedRecord())
+    const { failed, detector, io } = await runOn(
+      pull,
+      { 'record-file': 'aa-record.json' },
+      { 'bad.jpg': twoPeople },
+    )
+    expect(detector.paths).toEqual(['bad.jpg'])
+    expect(failed).toEqual(['1 of 1 image rejected (0 passed).'])
+    expect(io.messages('warning')[0]).toMatch(
+      /^Ignoring the record file .*aa-record\.json: aa-record\.json is a file of the repository at this commit/,
+    )
+  })
+
+  it('with record-key, trusts its own signed file and ignores one with a plain checksum', async () => {
+    const pull = openPull(fake.github, { 'bad.jpg': 'bad' })
+    await writeFile(join(dir, 'aa-record.json'), forgedRecord())
+    // No comment: the file is the only record between the runs.
+    const inputs = { 'record-file': 'aa-record.json', 'record-key': 's3cret', comment: 'never' }
+    const first = await runOn(pull, inputs, { 'bad.jpg': twoPeople })
+    expect(first.detector.paths).toEqual(['bad.jpg'])
+    expect(first.io.messages('warning')[0]).toContain(
+      'it is not signed with the record-key (anyone could have written it)',
+    )
+    // The run signed what it wrote: the next run reuses the reject and detects nothing.
+    const second = await runOn(pull, inputs, {})
+    expect(second.detector.paths).toEqual([])
+    expect(second.failed).toEqual(['1 of 1 image rejected (0 passed).'])
   })
 })
 

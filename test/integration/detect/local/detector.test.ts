@@ -140,6 +140,34 @@ describe('LocalDetector on real photos', () => {
     expect(await verdict(png)).toMatchObject({ status: 'pass', bodystyle: 'full' })
   })
 
+  it('counts a person lying down (the photo turned a quarter) and rejects the pose', async () => {
+    // CenterNet already finds this one upright; the turned second look (observe.ts) is for those
+    // neither model finds, and its geometry is tested in the unit project.
+    expect.hasAssertions()
+    const decoder = new ImageDecoder(locateAssets(ROOT))
+    const upright = await decoder.decode(await photo('full-body.jpg'), 'jpeg')
+    const { width, height, channels } = upright
+    // Turned clockwise: a standing person becomes one lying across the frame.
+    const rgb = new Uint8Array(width * height * 3)
+    for (let y = 0; y < height; y++)
+      for (let x = 0; x < width; x++)
+        rgb.set(
+          upright.data.subarray((y * width + x) * channels, (y * width + x) * channels + 3),
+          (x * height + (height - 1 - y)) * 3,
+        )
+    const lying = encodeBmp({
+      width: height,
+      height: width,
+      data: rgb,
+      channels: 3,
+      bitsPerPixel: 24,
+      components: 3,
+    })
+    const detection = await verdict(lying)
+    expect(detection).toMatchObject({ status: 'reject', code: 'InvalidFile.BodyPose' })
+    expect(detection.message).not.toMatch(/No person/)
+  })
+
   it('never crashes on a truncated or corrupt file', async () => {
     const full = await photo('full-body.jpg')
     const truncated = await verdict(full.subarray(0, Math.floor(full.length / 3)))

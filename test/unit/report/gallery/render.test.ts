@@ -68,6 +68,10 @@ describe('the overlay geometry', () => {
     })
   })
 
+  it('draws only the part of a box on the photo (a head square past the edge)', () => {
+    expect(boxRect([0.8, -0.1, 1.3, 0.4], FRAME)).toEqual({ x: 240, y: 0, width: 60, height: 160 })
+  })
+
   it('puts keypoints where the evidence says', () => {
     expect(keypointAt({ name: 'nose', x: 0.5, y: 0.25, score: 1 }, FRAME)).toEqual({
       x: 150,

@@ -1,0 +1,310 @@
+import { describe, expect, it } from 'vitest'
+import { HEIGHT, STANDING, WIDTH } from './people.js'
+import type { FaceReading } from '../../../../src/detect/local/face.js'
+import type { Box, DetectedObject } from '../../../../src/detect/local/objects.js'
+import {
+  lumaGrid,
+  quarterTurn,
+  unturn,
+  type LumaGrid,
+  type Observation,
+} from '../../../../src/detect/local/observe.js'
+import {
+  KEYPOINT_NAMES,
+  type Keypoint,
+  type KeypointName,
+  type Person,
+} from '../../../../src/detect/local/pose.js'
+import {
+  Body,
+  crouching,
+  findPeople,
+  headLooksAway,
+  heldObjects,
+  judge,
+  lightOn,
+  lumaIn,
+  shouldersMissing,
+  sitting,
+  tooDark,
+  type Head,
+  type PersonFound,
+} from '../../../../src/detect/local/rules.js'
+
+type Change = [number, number] | { score: number; at?: [number, number] }
+function person(changes: Partial<Record<KeypointName, Change>> = {}): Person {
+  const keypoints = {} as Record<KeypointName, Keypoint>
+  for (const name of KEYPOINT_NAMES) {
+    const change = changes[name]
+    const [x, y] = Array.isArray(change) ? change : (change?.at ?? STANDING[name])
+    const score = Array.isArray(change) || change === undefined ? 0.8 : change.score
+    keypoints[name] = { x: x / WIDTH, y: y / HEIGHT, score }
+  }
+  return { score: 0.8, keypoints }
+}
+const body = (p: Person) => new Body(p, WIDTH, HEIGHT)
+const box = (left: number, top: number, right: number, bottom: number): Box => ({
+  left,
+  top,
+  right,
+  bottom,
+})
+const detected = (label: string, score: number, at: Box): DetectedObject => ({
+  label,
+  score,
+  box: at,
+})
+function face(
+  changes: Partial<FaceReading['pose']> = {},
+  score = 0.99,
+  crop = box(0.4, 0.05, 0.6, 0.17),
+): FaceReading {
+  return {
+    score,
+    crop,
+    pixels: 120,
+    pose: { yaw: 0, pitch: 5, roll: 0, ...changes },
+    noseOffset: 0,
+  }
+}
+const head = (reading: FaceReading): Head => ({ reading, outside: 0 })
+const PERSON_BOX = box(0.3, 0.05, 0.72, 0.95)
+/** A uniform grid with one brighter rectangle (grid cells, inclusive). */
+function grid(
+  background: number,
+  lit?: { luma: number; cells: [number, number, number, number] },
+): LumaGrid {
+  const values: number[] = []
+  for (let row = 0; row < 10; row++)
+    for (let column = 0; column < 10; column++) {
+      const inside =
+        lit !== undefined &&
+        column >= lit.cells[0] &&
+        row >= lit.cells[1] &&
+        column <= lit.cells[2] &&
+        row <= lit.cells[3]
+      values.push(inside ? lit.luma : background)
+    }
+  return { columns: 10, rows: 10, values }
+}
+function scene(parts: Partial<Observation> = {}): Observation {
+  return {
+    persons: [person()],
+    width: WIDTH,
+    height: HEIGHT,
+    meanLuma: 120,
+    objects: [detected('person', 0.8, PERSON_BOX)],
+    face: face(),
+    ...parts,
+  }
+}
+
+/** Seated behind a table: hips in the frame, knees hidden, MoveNet's guess for them at hip level. */
+const SEATED_BEHIND_TABLE = person({
+  leftKnee: { score: 0.1, at: [380, 500] },
+  rightKnee: { score: 0.1, at: [220, 500] },
+  leftAnkle: { score: 0.05, at: [360, 560] },
+  rightAnkle: { score: 0.05, at: [240, 560] },
+})
+
+describe('sitting', () => {
+  it('reads hidden knees MoveNet places inside the frame at hip level as sitting', () => {
+    expect(sitting(body(SEATED_BEHIND_TABLE))).toMatchObject({
+      code: 'InvalidFile.BodyPose',
+      message: expect.stringMatching(/legs are hidden below the hips/) as unknown,
+    })
+  })
+
+  it('a frame cut just below the hips is not sitting: the guessed knees sit on the edge', () => {
+    const cut = person({
+      leftHip: [350, 850],
+      rightHip: [250, 850],
+      leftKnee: { score: 0.05, at: [345, 990] },
+      rightKnee: { score: 0.05, at: [255, 995] },
+      leftAnkle: { score: 0.01, at: [340, 995] },
+      rightAnkle: { score: 0.01, at: [260, 995] },
+    })
+    expect(sitting(body(cut))).toBeUndefined()
+  })
+
+  it('visible knees decide over guessed ones', () => {
+    const standing = person({ rightKnee: { score: 0.1, at: [255, 490] } })
+    expect(sitting(body(standing))).toBeUndefined()
+  })
+})
+
+describe('crouching', () => {
+  it('a standing person is not crouching', () => {
+    expect(crouching(body(person()))).toBeUndefined()
+  })
+
+  it('a knee folded sharply between hip and ankle is crouching', () => {
+    const folded = person({ leftKnee: [470, 620], leftAnkle: [360, 700] })
+    expect(crouching(body(folded))).toMatchObject({ code: 'InvalidFile.BodyPose' })
+  })
+
+  it('ankles close under the hips are crouching, even with the knees out of sight', () => {
+    const squat = person({
+      leftKnee: { score: 0.1 },
+      rightKnee: { score: 0.1 },
+      leftAnkle: [350, 620],
+      rightAnkle: [250, 620],
+    })
+    expect(crouching(body(squat))).toMatchObject({ code: 'InvalidFile.BodyPose' })
+  })
+})
+
+describe('reading the crop before the body', () => {
+  /** Head and shoulders: no hips in the frame, the far shoulder lost. */
+  const portrait = person({
+    leftShoulder: { score: 0.15, at: [380, 900] },
+    leftHip: { score: 0.01, at: [350, 990] },
+    rightHip: { score: 0.01, at: [250, 990] },
+  })
+
+  it('a head-and-shoulders frame whose head is turned leaves the fault to the face rules', () => {
+    expect(shouldersMissing(body(portrait), head(face({ yaw: -30 })))).toBeUndefined()
+    expect(shouldersMissing(body(portrait), head(face({}, 0.02)))).toBeUndefined()
+    expect(judge(scene({ persons: [portrait], face: face({ yaw: -30 }) }))).toMatchObject({
+      code: 'InvalidFile.FacePose',
+      evidence: { rule: 'headPoseOff' },
+    })
+  })
+
+  it('a frontal head with a shoulder missing is still BodyPose', () => {
+    expect(shouldersMissing(body(portrait), head(face()))).toMatchObject({
+      code: 'InvalidFile.BodyPose',
+    })
+  })
+
+  it('with the hips in the frame a missing shoulder is BodyPose whatever the head does', () => {
+    const hidden = person({ leftShoulder: { score: 0.1 } })
+    expect(shouldersMissing(body(hidden), head(face({ yaw: -40 })))).toMatchObject({
+      code: 'InvalidFile.BodyPose',
+    })
+  })
+
+  it('reads a turned head from the pose keypoints when FaceMesh has no reading', () => {
+    expect(headLooksAway(body(person({ nose: [320, 120] })), undefined)).toBe(true)
+    expect(headLooksAway(body(person()), undefined)).toBe(false)
+    expect(headLooksAway(body(person()), head(face({ yaw: 35 })))).toBe(true)
+  })
+})
+
+describe('held objects', () => {
+  const subject: PersonFound = { box: PERSON_BOX, score: 0.8, source: 'detector' }
+
+  it('counts a large thing only where a wrist is at it', () => {
+    const atHand = detected('umbrella', 0.6, box(0.62, 0.4, 0.8, 0.6))
+    const overBody = detected('surfboard', 0.6, box(0.35, 0.25, 0.65, 0.45))
+    expect(heldObjects([atHand, overBody], subject, body(person()))).toEqual([atHand])
+    // Without a pose there is no hand to hold anything.
+    expect(heldObjects([atHand], subject, undefined)).toEqual([])
+  })
+
+  it('a handbag in the hand is not a large object', () => {
+    const bag = detected('handbag', 0.6, box(0.62, 0.4, 0.8, 0.6))
+    expect(heldObjects([bag], subject, body(person()))).toEqual([])
+  })
+})
+
+describe('light on the person', () => {
+  it('averages the grid over a box, weighting cells by cover', () => {
+    const g = grid(10, { luma: 110, cells: [0, 0, 4, 9] })
+    expect(lumaIn(g, box(0, 0, 0.5, 1))).toBeCloseTo(110)
+    expect(lumaIn(g, box(0.4, 0, 0.6, 1))).toBeCloseTo(60)
+    expect(lumaIn(g, box(2, 2, 3, 3))).toBeUndefined()
+  })
+
+  it('a lit face on a dark backdrop is lit; a dark face is dark', () => {
+    const stage = grid(15, { luma: 140, cells: [4, 0, 5, 1] })
+    expect(lightOn({ luma: stage, meanLuma: 20 }, undefined, head(face()))).toMatchObject({
+      on: 'face',
+    })
+    expect(judge(scene({ luma: stage, meanLuma: 20 }))).toMatchObject({ status: 'pass' })
+    const dim = grid(15, { luma: 30, cells: [4, 0, 5, 1] })
+    expect(judge(scene({ luma: dim, meanLuma: 120 }))).toMatchObject({
+      code: 'InvalidFile.BodyPose',
+      evidence: { rule: 'tooDark' },
+      message: expect.stringMatching(/on the person's face/) as unknown,
+    })
+  })
+
+  it('reads the body box without a face, and the frame without a grid', () => {
+    const subject: PersonFound = { box: PERSON_BOX, score: 0.8, source: 'detector' }
+    const onBody = lightOn({ luma: grid(90), meanLuma: 20 }, subject, head(face({}, 0.1)))
+    expect(onBody.on).toBe('body')
+    expect(onBody.luma).toBeCloseTo(90)
+    expect(lightOn({ meanLuma: 20 }, subject, undefined)).toEqual({ luma: 20, on: 'frame' })
+    expect(tooDark({ luma: 20, on: 'frame' })?.message).toMatch(/on the photo/)
+  })
+
+  it('builds the grid from a working image', () => {
+    const width = 4
+    const height = 2
+    const rgb = new Int32Array(width * height * 3)
+    // Left half white, right half black.
+    for (let y = 0; y < height; y++)
+      for (let x = 0; x < 2; x++) rgb.fill(255, (y * width + x) * 3, (y * width + x) * 3 + 3)
+    expect(lumaGrid({ rgb, width, height, meanLuma: 0 }, 2)).toEqual({
+      columns: 2,
+      rows: 2,
+      values: [255, 0, 255, 0],
+    })
+  })
+})
+
+describe('statues and mannequins', () => {
+  it('are judged as people: the models cannot tell them apart, and a figure without a face is FacePose', () => {
+    // Decision: no rule tries to tell a statue or a mannequin from a person (nothing in the
+    // evidence separates them reliably). Most have no face FaceMesh accepts, so they are rejected
+    // with FacePose, where the spec's label would be Content; a lifelike one passes.
+    expect(judge(scene({ face: face({}, 0.0) }))).toMatchObject({
+      status: 'reject',
+      code: 'InvalidFile.FacePose',
+      evidence: { rule: 'faceNotFound' },
+    })
+  })
+})
+
+describe('a second look for a person lying down', () => {
+  it('turns an image a quarter and puts found keypoints back upright', () => {
+    // 3×2 image, pixel value = its index, so where each lands is visible.
+    const rgb = new Int32Array(3 * 2 * 3)
+    for (let i = 0; i < 6; i++) rgb.fill(i, i * 3, i * 3 + 3)
+    const clockwise = quarterTurn({ rgb, width: 3, height: 2, meanLuma: 0 }, true)
+    expect([clockwise.width, clockwise.height]).toEqual([2, 3])
+    // Upright rows [0 1 2] [3 4 5] turned clockwise: [3 0] [4 1] [5 2].
+    expect([...clockwise.rgb].filter((_, i) => i % 3 === 0)).toEqual([3, 0, 4, 1, 5, 2])
+    const anticlockwise = quarterTurn({ rgb, width: 3, height: 2, meanLuma: 0 }, false)
+    expect([...anticlockwise.rgb].filter((_, i) => i % 3 === 0)).toEqual([2, 5, 1, 4, 0, 3])
+    // The turned image's top-left corner is the upright bottom-left (clockwise).
+    const found = unturn(person(), true)
+    expect(found.turned).toBe(true)
+    const nose = person().keypoints.nose
+    expect(found.keypoints.nose.x).toBeCloseTo(nose.y)
+    expect(found.keypoints.nose.y).toBeCloseTo(1 - nose.x)
+  })
+
+  it('counts a person found lying across the frame by their length, and rejects the pose', () => {
+    // Standing in the turned photo; upright, the body lies across a wide, short frame.
+    const lying = unturn(person(), false)
+    const observation = scene({ persons: [lying], objects: [], face: face({}, 0.1) })
+    expect(findPeople(observation)).toHaveLength(1)
+    expect(judge(observation)).toMatchObject({ status: 'reject', code: 'InvalidFile.BodyPose' })
+  })
+})
+
+describe('a second person only where one is found apart from the subject', () => {
+  it('a person box with no pose of its own inside the subject’s body is not someone else', () => {
+    // A decorated mask held up beside the face, read as a small person, partly outside the box.
+    const mask = detected('person', 0.5, box(0.55, 0.05, 0.77, 0.2))
+    const objects = [detected('person', 0.8, PERSON_BOX), mask]
+    expect(findPeople(scene({ objects }))).toHaveLength(1)
+    // The same box beside the subject is a background person.
+    const beside = detected('person', 0.5, box(0.75, 0.3, 0.95, 0.6))
+    expect(
+      findPeople(scene({ objects: [detected('person', 0.8, PERSON_BOX), beside] })),
+    ).toHaveLength(2)
+  })
+})
