@@ -3,7 +3,7 @@
 // their verdicts; `npm start -- PATH...` checks your own photos with the CLI's usual options.
 // npm runs this with the Node 24 from node_modules/.bin, whatever Node the machine has.
 import { spawnSync } from 'node:child_process'
-import { readdirSync } from 'node:fs'
+import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import process from 'node:process'
 import { URL, fileURLToPath } from 'node:url'
@@ -30,6 +30,12 @@ if (own.length === 0) {
   process.stderr.write(
     `Checking the sample photos in ${SAMPLES}/ with the embedded local detector (no key; nothing leaves this machine).\n\n`,
   )
+}
+if (!existsSync(join(root, 'dist/cli.js'))) {
+  // A checkout without the built bundle (dist/ is committed for releases and the action).
+  process.stderr.write('dist/ is not built yet: building it first (npm run build, about 30 s).\n')
+  const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' })
+  if (build.status !== 0) process.exit(build.status ?? 2)
 }
 const run = spawnSync(process.execPath, ['dist/cli.js', ...args], { cwd: root, stdio: 'inherit' })
 const status = run.status ?? 2
