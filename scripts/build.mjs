@@ -1,4 +1,5 @@
-// Builds dist/: the action (dist/index.js), the CLI (dist/cli.js), the local detector's worker
+// Builds dist/: the action (dist/index.js, a Node version check that loads dist/action-main.js), the
+// CLI (dist/cli.js), the local detector's worker
 // (dist/local-worker.js), and beside them the model and WebAssembly files the local detector loads
 // from disk (ncc bundles code, not these).
 import { execFileSync } from 'node:child_process'
@@ -13,6 +14,9 @@ const bundle = (entry, out) =>
 
 rmSync('dist', { recursive: true, force: true })
 bundle('src/index.ts', 'dist')
+// dist/index.js (action.yml's main) is the launcher: a Node version check in plain JavaScript.
+renameSync('dist/index.js', 'dist/action-main.js')
+cpSync('src/action/launcher.mjs', 'dist/index.js')
 bundle('src/cli/entry.ts', '.build/cli')
 renameSync('.build/cli/index.js', 'dist/cli-main.js')
 // dist/cli.js is the launcher: a Node version check in plain JavaScript, then the bundle.

@@ -1,8 +1,10 @@
 /**
  * The README's picture of the PR comment, from a real run: the built action (dist/index.js) runs on
- * a pull request against the fake GitHub and DashScope, its comment is rendered to HTML with
- * GitHub-like CSS and screenshotted with headless Chromium. Thumbnails come from the test fixtures,
- * served as GITHUB_SERVER_URL's `/{owner}/{repo}/blob/{sha}/{path}?raw=true`.
+ * a pull request against the fake GitHub with the embedded local detector (no key, so every verdict
+ * and reason is the detector's own), its comment is rendered to HTML with GitHub-like CSS and
+ * screenshotted with headless Chromium. The photos are the licence-clean ones in the repository
+ * (test/fixtures/photos, examples/photos), each shown once; thumbnails are served as
+ * GITHUB_SERVER_URL's `/{owner}/{repo}/blob/{sha}/{path}?raw=true`.
  *
  *   npm run build && npx tsx scripts/screenshot-report.ts [--out docs/report.png] [--width 900]
  *
@@ -14,7 +16,6 @@ import { tmpdir } from 'node:os'
 import { extname, join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { marked } from 'marked'
-import { FakeDashScope, apiError, failCheck, pass, type Reply } from '../test/fakes/dashscope.js'
 import { blobSha } from '../test/fakes/git.js'
 import { FakeGitHub } from '../test/fakes/github.js'
 import { listen } from '../test/fakes/http.js'
@@ -28,45 +29,25 @@ const { values } = parseArgs({
   },
 })
 
-const photo = (name: string) => readFile(join(ROOT, 'test/fixtures/photos', name))
-/** Bytes after a JPEG's end marker are ignored by viewers but give the file its own blob sha. */
-const variant = async (name: string, tag: string) =>
-  Buffer.concat([await photo(name), Buffer.from(tag)])
+const fixture = (name: string) => readFile(join(ROOT, 'test/fixtures/photos', name))
+const example = (name: string) => readFile(join(ROOT, 'examples/photos', name))
 
-const sitting = await photo('sitting.jpg')
+/** Every photo at most once, so no two rows of the report show the same picture. */
 const files: Record<string, Buffer> = {
-  'characters/alice/front.jpg': await photo('full-body.jpg'),
-  'characters/bob/portrait.jpg': await photo('half-body.jpg'),
-  'characters/carol/sitting.jpg': sitting,
-  'characters/dave/side_view (v2) @draft #3.jpg': await variant('sitting.jpg', 'dave'),
-  'characters/erin/background.jpg': await photo('no-person.jpg'),
-  'characters/frank/thumbnail.jpg': await photo('too-small.jpg'),
-  'characters/grace/seated-reference.jpg': await variant('sitting.jpg', 'grace'),
-  'characters/heidi/standing.webp': await photo('standing.webp'),
-  'characters/ivan/walking.jpg': await variant('full-body.jpg', 'ivan'),
+  'characters/alice/front.jpg': await fixture('full-body.jpg'),
+  'characters/bob/portrait.jpg': await fixture('half-body.jpg'),
+  'characters/carol/sitting.jpg': await fixture('sitting.jpg'),
+  'characters/dave/back (v2) @draft #3.jpg': await example('facing-away.jpg'),
+  'characters/erin/background.jpg': await fixture('no-person.jpg'),
+  'characters/frank/thumbnail.jpg': await fixture('too-small.jpg'),
+  'characters/grace/scooter-1915.jpg': await example('side-view.jpg'),
+  'characters/heidi/standing.webp': await fixture('standing.webp'),
+  'characters/ivan/waving.jpg': await example('hand-over-face.jpg'),
+  'characters/judy/with-a-friend.jpg': await example('two-people.jpg'),
 }
-const verdicts: [RegExp, () => Reply][] = [
-  [/alice/, () => pass('full')],
-  [/bob/, () => pass('half')],
-  [/carol/, () => failCheck('The person is sitting; the body must be upright.')],
-  [/dave/, () => failCheck('The body is turned sideways.')],
-  [/erin/, () => apiError(400, 'InvalidFile.Content', 'No person detected in the image.')],
-  [
-    /frank/,
-    () =>
-      apiError(
-        400,
-        'InvalidFile.Resolution',
-        'The image is 218x346 px; the shortest side must be over 224 px.',
-      ),
-  ],
-  [/grace/, () => failCheck('The person is sitting; the body must be upright.')],
-  [/heidi/, () => pass('full')],
-  [/ivan/, () => apiError(503, 'ServiceUnavailable', 'The service is busy, try again later.')],
-]
+const accepted = 'characters/grace/scooter-1915.jpg'
 
 const github = await new FakeGitHub().start()
-const dashscope = await new FakeDashScope().start()
 let html = ''
 const web = await listen((req, res) => {
   const url = new URL(req.url ?? '/', 'http://localhost')
@@ -86,7 +67,6 @@ const web = await listen((req, res) => {
 })
 
 try {
-  dashscope.verdicts = verdicts.map(([match, reply]) => ({ match, reply }))
   const { payload } = openPull(github, files, { number: 42 })
   const run = await runAction({
     eventName: 'pull_request',
@@ -94,11 +74,10 @@ try {
     repository: 'acme/photos',
     apiUrl: github.url,
     inputs: {
-      'api-key': 'sk-screenshot',
-      endpoint: dashscope.endpoint,
-      'max-retries': '0',
-      accept: `characters/grace/seated-reference.jpg@${blobSha(files['characters/grace/seated-reference.jpg'] ?? sitting)}`,
+      backend: 'local',
+      accept: `${accepted}@${blobSha(files[accepted] ?? Buffer.alloc(0))}`,
     },
+    timeoutMs: 180_000,
     env: { GITHUB_SERVER_URL: web.url, GITHUB_RUN_ID: '4242424242' },
   })
   const body = github.comments.get(42)?.[0]?.body
@@ -139,7 +118,6 @@ try {
 } finally {
   await web.close()
   await github.close()
-  await dashscope.close()
 }
 
 /** Runs Chromium; resolves with what it printed (the DOM, with --dump-dom). */

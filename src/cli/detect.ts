@@ -17,7 +17,7 @@ export interface LocalRunOptions {
   scope: string
   shard?: Shard
   skipped?: SkippedPath[]
-  /** Sees each result as it finishes (completion order). */
+  /** Sees each result in the targets' order, as soon as every one before it has finished. */
   onResult?: (result: ImageResult) => void
   /** Keep the detector's evidence in each result (`--explain`). */
   keepEvidence?: boolean
@@ -34,8 +34,9 @@ export function cliLogger(io: CliIo): Logger {
 }
 
 /**
- * Detects every target through the configured backend and decides each, as one run's report. A
- * progress line on stderr (redrawn in place on a terminal) stays below the streamed results.
+ * Detects every target through the configured backend and decides each, as one run's report.
+ * Results reach `onResult` in input order, so two runs print alike; a progress line on stderr
+ * (redrawn in place on a terminal, and cleared when done) stays below them meanwhile.
  */
 export async function checkLocalTargets(
   targets: readonly LocalTarget[],
@@ -58,9 +59,11 @@ export async function checkLocalTargets(
   const policy = {
     requireBodystyle: settings.requireBodystyle,
     accept: settings.accept,
+    audience: 'cli' as const,
     keepEvidence: options.keepEvidence ?? false,
   }
   const results: ImageResult[] = new Array<ImageResult>(images.length)
+  let nextInOrder = 0
   const { reused } = await detectAll(images, {
     detector,
     cache,
@@ -69,7 +72,10 @@ export async function checkLocalTargets(
       results[index] = result
       done++
       clear()
-      options.onResult?.(result)
+      for (let ready = results[nextInOrder]; ready !== undefined; ready = results[nextInOrder]) {
+        options.onResult?.(ready)
+        nextInOrder++
+      }
       if (!showProgress) return
       if (io.interactive) io.stderr(progressLine())
       else if (done % Math.ceil(images.length / 10) === 0 || done === images.length) {
@@ -77,7 +83,7 @@ export async function checkLocalTargets(
       }
     },
   })
-  if (showProgress && io.interactive) io.stderr('\n')
+  clear()
   return {
     repository: LOCAL_RUN,
     sha: LOCAL_RUN,

@@ -28,6 +28,7 @@ export function formatReport(
   const context = reportContext(report, {
     failed,
     fullListHint: 'run with --format json for the full list',
+    audience: 'cli',
   })
   return `${renderReport(report.results, context, 10_000_000)}\n`
 }

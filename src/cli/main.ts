@@ -1,5 +1,5 @@
 import { styleText } from 'node:util'
-import { ConfigError, FatalDetectorError, errorMessage } from '../core/errors.js'
+import { ConfigError, DetectorAuthError, FatalDetectorError, errorMessage } from '../core/errors.js'
 import { safeLine } from '../core/untrusted.js'
 import { audit } from './commands/audit.js'
 import { check } from './commands/check.js'
@@ -24,7 +24,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const run =
     command !== undefined && Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined
   try {
-    if (command === '--version' || command === '-V') {
+    if (['--version', '-v', '-V', 'version'].includes(command ?? '')) {
       io.stdout(`aa-check ${VERSION}\n`)
       return 0
     }
@@ -52,13 +52,38 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       const topic =
         error instanceof UsageError ? (error.command ?? (run ? command : undefined)) : command
       const help = topic === undefined ? 'aa-check --help' : `aa-check ${topic} --help`
-      io.stderr(`aa-check: ${safeLine(error.message)} (see '${help}')\n`)
+      io.stderr(`aa-check: ${safeLine(usageMessage(error))} (see '${help}')\n`)
       return 2
     }
     const known = error instanceof ConfigError || error instanceof FatalDetectorError
-    io.stderr(`aa-check: ${safeLine(known ? error.message : errorMessage(error))}\n`)
+    const message =
+      error instanceof DetectorAuthError
+        ? refusedKeyMessage(error)
+        : known
+          ? error.message
+          : errorMessage(error)
+    io.stderr(`aa-check: ${safeLine(message)}\n`)
     return 2
   }
+}
+
+/** The service refused the key: what it answered, and what to change here (not a secret). */
+function refusedKeyMessage(error: DetectorAuthError): string {
+  const fix =
+    error.status === 401
+      ? 'check DASHSCOPE_API_KEY (or --api-key): it must be a valid DashScope API key for --endpoint'
+      : 'the key may lack access to this model (--model), or --endpoint is in another region or workspace than the key'
+  return `DashScope refused the API key: ${error.answer}. Fix: ${fix}.`
+}
+
+/**
+ * A usage mistake in one sentence. parseArgs' own words for an unknown option go on to explain
+ * `--` in a quote it never closes; the option's name is what helps.
+ */
+function usageMessage(error: Error): string {
+  const unknown = /^Unknown option '(.*?)'/.exec(error.message)
+  if (unknown !== null) return `Unknown option ${unknown[1] ?? ''}.`
+  return /[.!?]$/.test(error.message) ? error.message : `${error.message}.`
 }
 
 export async function main(): Promise<void> {

@@ -72,7 +72,7 @@ export function cliSettings(
   return withFlagNames(() => {
     const input = inputReaders(read)
     return {
-      detector: parseDetectorConfig(read, env, needsUpload),
+      detector: parseDetectorConfig(read, env, needsUpload, 'cli'),
       requireBodystyle: input.choice('require-bodystyle'),
       timeoutMs: input.number('timeout') * 1000,
       include: input.patterns('include'),

@@ -26,8 +26,10 @@ const OUTPUT_HELP = `  --format markdown|json          default: markdown
 export const COMMAND_HELP: Record<string, string> = {
   check: `Usage: aa-check check [options] PATH_OR_URL...
 
-Checks photos with the AnimateAnyone rules. Directories are walked for images; results are printed
-as each image finishes. Local files go to DashScope through its temporary storage.
+Checks photos with the AnimateAnyone rules, with the embedded detector unless a DashScope key is
+set (DASHSCOPE_API_KEY): then local files are uploaded to DashScope's temporary storage. Directories
+are walked for images (in a git work tree, the files git shows: .gitignore is honoured); results
+are printed in the order named, then the rejected files once more.
 
   --json                          print exactly one JSON array on stdout instead of lines
   --explain                       show what the local detector measured and the rule that
@@ -96,4 +98,4 @@ Commands:
   merge RESULTS_FILE...  merge the results of audit shards into one report
   serve                  answer DashScope's aa-detect API with the embedded detector
 
-Run 'aa-check <command> --help' for a command's options; 'aa-check --version' for the version.`
+Run 'aa-check <command> --help' for a command's options; 'aa-check --version' (-v) for the version.`

@@ -3,7 +3,7 @@ import { describeShard, parseShard, type Shard } from '../core/shard.js'
 import type { Logger } from '../core/log.js'
 import { ConfigError } from '../core/errors.js'
 import { safeText } from '../core/untrusted.js'
-import type { RequiredBodystyle } from '../core/types.js'
+import type { Audience, RequiredBodystyle } from '../core/types.js'
 
 /**
  * The inputs' defaults exactly as action.yml declares them ('' = no default): the one table that
@@ -213,6 +213,7 @@ export function parseDetectorConfig(
   read: InputReader,
   env: NodeJS.ProcessEnv,
   needsUpload = false,
+  audience: Audience = 'action',
 ): DetectorConfig {
   const input = inputReaders(read)
   const apiKey = read('api-key').trim() || env.DASHSCOPE_API_KEY?.trim() || undefined
@@ -233,8 +234,11 @@ export function parseDetectorConfig(
   if (apiKey === undefined) {
     throw new ConfigError(
       'api-key',
-      'is required with backend "dashscope": pass a DashScope key from a secret ' +
-        '(api-key: ${{ secrets.DASHSCOPE_API_KEY }}) or set the DASHSCOPE_API_KEY environment variable.',
+      audience === 'cli'
+        ? 'is required with --backend dashscope: set the DASHSCOPE_API_KEY environment variable ' +
+            '(--api-key KEY works too, but a command line is readable by every local user).'
+        : 'is required with backend "dashscope": pass a DashScope key from a secret ' +
+            '(api-key: ${{ secrets.DASHSCOPE_API_KEY }}) or set the DASHSCOPE_API_KEY environment variable.',
     )
   }
   return { backend, apiKey, ...service }

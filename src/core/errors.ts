@@ -28,6 +28,8 @@ export class DetectorAuthError extends FatalDetectorError {
     readonly status: number,
     readonly code: string | undefined,
     readonly requestId: string | undefined,
+    /** What the service answered (status, code, message, request id), without the fix. */
+    readonly answer: string = message,
   ) {
     super(message)
   }

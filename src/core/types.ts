@@ -8,6 +8,12 @@ export type Bodystyle = 'full' | 'half'
 /** What a repository requires of passing photos (`require-bodystyle`). */
 export type RequiredBodystyle = 'any' | Bodystyle
 
+/**
+ * Who reads a message: a workflow author, who changes the action's inputs, or a person at a
+ * terminal, who changes the CLI's flags. Messages name what their reader can change.
+ */
+export type Audience = 'action' | 'cli'
+
 export interface RepoRef {
   owner: string
   repo: string

@@ -1,6 +1,6 @@
 import type { AcceptEntry, Config } from '../config/config.js'
 import type { Bodystyle, Detection, DetectionStatus, Evidence } from '../detect/types.js'
-import type { RequiredBodystyle } from '../core/types.js'
+import type { Audience, RequiredBodystyle } from '../core/types.js'
 
 /** A detection's status, or `accepted`: rejected, but the team accepted this exact content. */
 export type ResultStatus = DetectionStatus | 'accepted'
@@ -29,7 +29,11 @@ export interface Counts {
 }
 
 /** A pass whose body style is not the one the repository requires is a rejection. */
-export function applyBodystyleRule(detection: Detection, required: RequiredBodystyle): Detection {
+export function applyBodystyleRule(
+  detection: Detection,
+  required: RequiredBodystyle,
+  audience: Audience = 'action',
+): Detection {
   if (detection.status !== 'pass' || required === 'any' || detection.bodystyle === required) {
     return detection
   }
@@ -37,7 +41,10 @@ export function applyBodystyleRule(detection: Detection, required: RequiredBodys
     ...detection,
     status: 'reject',
     code: 'BodyStyleMismatch',
-    message: `The photo is ${detection.bodystyle ?? 'of unknown'} body; this repository requires ${required} body (require-bodystyle).`,
+    message:
+      audience === 'cli'
+        ? `The photo is ${detection.bodystyle ?? 'of unknown'} body; --require-bodystyle ${required} asks for ${required} body.`
+        : `The photo is ${detection.bodystyle ?? 'of unknown'} body; this repository requires ${required} body (require-bodystyle).`,
   }
 }
 
@@ -62,6 +69,8 @@ export function toResult(
 /** What decides an image's result beyond its detection: the repository's policies. */
 export interface ImagePolicy {
   requireBodystyle: RequiredBodystyle
+  /** Whose words the messages use (the input or the flag); the action's by default. */
+  audience?: Audience
   accept: readonly AcceptEntry[]
   /** Keep the detector's evidence in the result (`aa-check check --explain`, the gallery). */
   keepEvidence?: boolean
@@ -79,7 +88,7 @@ export function decideImage(
   const result = toResult(
     image.path,
     image.url,
-    applyBodystyleRule(detection, policy.requireBodystyle),
+    applyBodystyleRule(detection, policy.requireBodystyle, policy.audience),
     image.sha ?? null,
   )
   if (policy.keepEvidence === true && detection.evidence !== undefined) {

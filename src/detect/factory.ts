@@ -2,7 +2,7 @@ import type { Dispatcher } from 'undici'
 import type { DetectorConfig } from '../config/config.js'
 import type { Logger } from '../core/log.js'
 import { DashScopeDetector } from './dashscope/client.js'
-import { LocalDetector } from './local/detector.js'
+import { LOCAL_DETECTOR_NAME, LocalDetector } from './local/detector.js'
 import type { Detector } from './types.js'
 
 /** The only place that knows which backends exist. */
@@ -27,7 +27,7 @@ export function createDetector(
 export function describeDetector(config: DetectorConfig): string {
   switch (config.backend) {
     case 'local':
-      return 'the embedded local detector (MoveNet MultiPose + AnimateAnyone rules)'
+      return `the embedded local detector (${LOCAL_DETECTOR_NAME})`
     case 'dashscope':
       return `DashScope ${config.model}`
   }

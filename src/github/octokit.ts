@@ -5,6 +5,7 @@ import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
 import { EnvHttpProxyAgent, fetch } from 'undici'
 import type { Logger } from '../core/log.js'
+import { GitHubRequestError } from './errors.js'
 
 /**
  * What `@actions/github` builds, plus retry and throttling. Built here from the Octokit packages
@@ -29,6 +30,8 @@ export interface OctokitOptions {
    * plugin-throttling otherwise shares across the process; tests give each Octokit its own.
    */
   limiterId?: string
+  /** Milliseconds per unit of plugin-retry's quadratic backoff (1 s, 4 s, 9 s); tests shorten it. */
+  retryBaseMs?: number
   /**
    * False turns plugin-throttling off (no write spacing, no rate-limit waits): for in-process
    * tests against a fake that never limits, where the spacing would only add seconds.
@@ -63,7 +66,7 @@ export function createOctokit(token: string, log: Logger, options: OctokitOption
       )
       return wait
     }
-  return new GitHubClient({
+  const octokit = new GitHubClient({
     auth: `token ${token}`,
     baseUrl,
     userAgent: 'animate-anyone-check',
@@ -83,5 +86,34 @@ export function createOctokit(token: string, log: Logger, options: OctokitOption
         ? {}
         : { retryAfterBaseValue: options.retryAfterBaseMs }),
     },
+    ...(options.retryBaseMs === undefined
+      ? {}
+      : { retry: { retryAfterBaseValue: options.retryBaseMs } }),
   })
+  // Registered last, so it wraps the retry and throttling plugins and sees the final failure.
+  octokit.hook.wrap('request', async (request, requestOptions) => {
+    const started = Date.now()
+    try {
+      return await request(requestOptions)
+    } catch (error) {
+      // plugin-retry counts the final failure too: 4 after three retries.
+      const count = (requestOptions.request as { retryCount?: unknown } | undefined)?.retryCount
+      throw new GitHubRequestError(error, {
+        method: requestOptions.method,
+        url: requestUrlOf(error) ?? requestOptions.url,
+        baseUrl,
+        retries: typeof count === 'number' ? Math.max(0, count - 1) : 0,
+        elapsedMs: Date.now() - started,
+      })
+    }
+  })
+  return octokit
+}
+
+/** The URL a RequestError was for, with the route's parameters filled in. */
+function requestUrlOf(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null || !('request' in error)) return undefined
+  const { request } = error
+  if (typeof request !== 'object' || request === null || !('url' in request)) return undefined
+  return typeof request.url === 'string' ? request.url : undefined
 }

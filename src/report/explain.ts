@@ -1,4 +1,5 @@
 import { SERVICE_LIMITS } from '../config/defaults.js'
+import type { Audience } from '../core/types.js'
 
 const { maxLongestSide, minShortestSide, maxFileBytes, formats } = SERVICE_LIMITS
 
@@ -44,11 +45,27 @@ const EXPLANATIONS: Record<string, Explanation> = {
   },
 }
 
-export function explain(code: string | null): Explanation {
+/** Where the CLI's words differ: it has flags and files, not inputs and a repository's URLs. */
+const CLI_EXPLANATIONS: Record<string, Partial<Explanation>> = {
+  InvalidURL: {
+    fix: 'Convert the photo to JPEG or PNG; for a URL, check that it serves the image publicly.',
+  },
+  BodyStyleMismatch: {
+    why: 'The photo is not of the body style --require-bodystyle asks for.',
+    fix: 'Use a full-body photo (head to toe) or a half-body photo (waist up), as --require-bodystyle asks.',
+  },
+}
+
+export function explain(code: string | null, audience: Audience = 'action'): Explanation {
   const known =
     code === null
       ? undefined
-      : (EXPLANATIONS[code] ??
-        (code.startsWith('InvalidFile') ? EXPLANATIONS.CheckFailed : undefined))
-  return known ?? (EXPLANATIONS.CheckFailed as Explanation)
+      : EXPLANATIONS[code] !== undefined
+        ? code
+        : code.startsWith('InvalidFile')
+          ? 'CheckFailed'
+          : undefined
+  const key = known ?? 'CheckFailed'
+  const base = EXPLANATIONS[key] as Explanation
+  return audience === 'cli' ? { ...base, ...CLI_EXPLANATIONS[key] } : base
 }

@@ -1,5 +1,5 @@
 import { sanitizeCommentKey } from '../config/config.js'
-import type { SkippedPath } from '../core/types.js'
+import type { Audience, SkippedPath } from '../core/types.js'
 import { countResults, type Counts, type ImageResult } from '../decide/decide.js'
 import { describeScope, type RunReport } from './run-report.js'
 import { explain } from './explain.js'
@@ -39,12 +39,17 @@ export interface ReportContext {
   commentKey?: string
   /** The evidence gallery written beside the report (its path, as the reader finds it). */
   gallery?: string
+  /** Whose words the hints use: the action's inputs (default) or the CLI's flags. */
+  audience?: Audience
 }
 
 /** The context of a run's report: its facts, with how it is shown where. */
 export function reportContext(
   report: RunReport,
-  view: Pick<ReportContext, 'failed' | 'fullListHint' | 'links' | 'commentKey' | 'gallery'>,
+  view: Pick<
+    ReportContext,
+    'failed' | 'fullListHint' | 'links' | 'commentKey' | 'gallery' | 'audience'
+  >,
 ): ReportContext {
   return {
     counts: countResults(report.results),
@@ -138,7 +143,11 @@ interface Section {
 }
 
 /** Rejections grouped by code, the largest group first: the explanation once, then the rows. */
-function rejectionSections(rejected: readonly ImageResult[], rows: Rows): Section[] {
+function rejectionSections(
+  rejected: readonly ImageResult[],
+  rows: Rows,
+  audience: Audience | undefined,
+): Section[] {
   const groups = new Map<string, ImageResult[]>()
   for (const result of rejected) {
     const code = result.code ?? 'Rejected'
@@ -146,7 +155,7 @@ function rejectionSections(rejected: readonly ImageResult[], rows: Rows): Sectio
   }
   const ordered = [...groups].sort(([a, x], [b, y]) => y.length - x.length || (a < b ? -1 : 1))
   return ordered.map(([code, results]) => {
-    const { why, fix } = explain(code)
+    const { why, fix } = explain(code, audience)
     return {
       head: [
         `#### ❌ ${codeSpan(code)} · ${plural(results.length, 'image')}`,
@@ -197,11 +206,13 @@ export function renderReportWithOmissions(
   const passed = results.filter((r) => r.status === 'pass')
   if (rejected.length > 0) {
     top.push(
-      '<sub>Reviewed a rejected photo and keeping it? Add its blob SHA to the `accept` input: it passes until its content changes.</sub>',
+      context.audience === 'cli'
+        ? '<sub>Reviewed a rejected photo and keeping it? Pass its blob SHA to `--accept`: it passes until its content changes.</sub>'
+        : '<sub>Reviewed a rejected photo and keeping it? Add its blob SHA to the `accept` input: it passes until its content changes.</sub>',
       '',
     )
   }
-  const sections = rejectionSections(rejected, rows)
+  const sections = rejectionSections(rejected, rows, context.audience)
   if (errors.length > 0) {
     sections.push({
       head: [
@@ -223,7 +234,9 @@ export function renderReportWithOmissions(
       head: [
         `#### ☑️ Accepted · ${plural(accepted.length, 'image')}`,
         '',
-        'Rejected, but this exact content is listed in the `accept` input.',
+        context.audience === 'cli'
+          ? 'Rejected, but this exact content is listed in `--accept`.'
+          : 'Rejected, but this exact content is listed in the `accept` input.',
         '',
         '| Image | Code | Reason | Blob SHA |',
         '|---|---|---|---|',

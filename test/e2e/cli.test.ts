@@ -134,8 +134,9 @@ describe('aa-check check output', () => {
     )
   })
 
-  it('streams each result as it finishes', async () => {
-    // The URL's image is only served once the local file's line has reached stdout.
+  it('streams each result as soon as those named before it are done', async () => {
+    // The URL's image is only served once the local file's line has reached stdout: the file,
+    // named first, is printed without waiting for the URL.
     let release: () => void = () => undefined
     const released = new Promise<void>((resolve) => (release = resolve))
     const image = await readFile(join(PHOTOS, 'half-body.jpg'))
@@ -150,7 +151,7 @@ describe('aa-check check output', () => {
     const port = typeof address === 'object' && address !== null ? address.port : 0
     try {
       const run = await cli(
-        ['check', `http://127.0.0.1:${port}/slow.jpg`, join(PHOTOS, 'full-body.jpg')],
+        ['check', join(PHOTOS, 'full-body.jpg'), `http://127.0.0.1:${port}/slow.jpg`],
         { onStdout: (text) => text.includes('full-body.jpg') && release() },
       )
       expect(run.code).toBe(0)

@@ -156,7 +156,7 @@ describe('forks', () => {
     const run = await runOnPull(fakes, payload)
     expect(run.exitCode).toBe(0)
     expect(run.stdout).toMatch(
-      /::warning::Could not comment on #7: the token may not write here: HTTP 403 .*\(pull requests from forks get a read-only token; see "Permissions" in the README\)\. The full report is in the job summary\./,
+      /::warning::Could not comment on #7: GitHub API POST \/repos\/acme\/photos\/issues\/7\/comments failed: HTTP 403 .*`permissions: pull-requests: write` \(pull requests from forks always get a read-only token; see "Permissions and troubleshooting" in the README\)\. The full report is in the job summary\./,
     )
     expect(run.summary).toContain('all 1 image passed')
   })

@@ -160,7 +160,9 @@ describe('GitHub limits and races', () => {
     })
     const run = await runOnPull(fakes, payload)
     expect(run.exitCode).toBe(0)
-    expect(run.stdout).toMatch(/Could not comment on #7: GitHub's API rate limit/)
+    expect(run.stdout).toMatch(
+      /Could not comment on #7: GitHub API POST \S+ failed: HTTP 403 API rate limit exceeded.*GitHub's rate limit was still exceeded after waiting/,
+    )
     expect(run.stdout).not.toMatch(/read-only token/)
   })
 

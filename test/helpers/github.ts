@@ -19,6 +19,7 @@ export function fakeOctokit(github: FakeGitHub, log: Logger = silentLogger): Oct
   return createOctokit(TOKEN, log, {
     baseUrl: github.url,
     retryAfterBaseMs: 1,
+    retryBaseMs: 1,
     limiterId: randomUUID(),
     throttle: false,
   })

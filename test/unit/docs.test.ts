@@ -4,11 +4,13 @@ import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { INPUT_DEFAULTS } from '../../src/config/config.js'
 import { SERVICE_LIMITS } from '../../src/config/defaults.js'
+import { COMMAND_HELP } from '../../src/cli/usage.js'
+import { PULL_REQUEST_EVENTS } from '../../src/gather/event.js'
 import { ROOT } from '../e2e/harness.js'
 
 interface ActionYaml {
-  inputs: Record<string, { default?: string }>
-  outputs: Record<string, unknown>
+  inputs: Record<string, { default?: string; description?: string }>
+  outputs: Record<string, { description?: string }>
   runs: { using: string; main: string }
 }
 
@@ -52,4 +54,59 @@ describe('README and action.yml', async () => {
     expect(row('InvalidFile.Size')).toContain(`${SERVICE_LIMITS.maxFileBytes / 1024 / 1024} MB`)
     expect(row('InvalidURL')).toContain(SERVICE_LIMITS.formats.join('/'))
   })
+
+  it('names every field of a results item in action.yml as in the README', () => {
+    const fields = (text: string) => [...text.matchAll(/(?<=[{,])"([a-zA-Z]+)"/g)].map((m) => m[1])
+    const row = readme.split('\n').find((line) => line.startsWith('| `results`')) ?? ''
+    expect(fields(row)).toContain('sha')
+    expect(fields(action.outputs.results?.description ?? '')).toEqual(fields(row))
+  })
+
+  it("names every pull request event in action.yml's mode description", () => {
+    for (const event of PULL_REQUEST_EVENTS) {
+      expect(action.inputs.mode?.description).toContain(event)
+    }
+  })
+})
+
+/** `default: X` of each option in a command's --help, continuation lines included. */
+function helpDefaults(help: string): Map<string, string> {
+  const defaults = new Map<string, string>()
+  let flag: string | undefined
+  for (const line of help.split('\n')) {
+    const option = /^\s{2}(--[a-z-]+)/.exec(line)
+    if (option !== null) flag = option[1]
+    else if (!/^\s{20,}/.test(line)) flag = undefined
+    const value = /default: (.+?)(?: \(.*\))?$/.exec(line)
+    if (flag !== undefined && value?.[1] !== undefined) defaults.set(flag, value[1])
+  }
+  return defaults
+}
+
+describe('README and --help', async () => {
+  const readme = await readFile(join(ROOT, 'README.md'), 'utf8')
+
+  it("states serve's option defaults as its --help does", () => {
+    const defaults = helpDefaults(COMMAND_HELP.serve ?? '')
+    const start = readme.indexOf('\n### `aa-check serve`')
+    const section = readme.slice(start, readme.indexOf('\n## ', start + 1))
+    const claims = [
+      ...section.matchAll(/`(--[a-z-]+)`[^`.]{0,12}?default (one per core|[\w.]+)/g),
+    ].filter((claim) => defaults.has(claim[1] ?? ''))
+    expect(claims.length).toBeGreaterThanOrEqual(8)
+    for (const [, flag = '', value = ''] of claims) {
+      expect(`${flag} default ${value}`).toBe(`${flag} default ${defaults.get(flag) ?? ''}`)
+    }
+  })
+
+  it.each(['check', 'audit'])(
+    "gives %s's detection options the defaults of the inputs they share",
+    (command) => {
+      const defaults = helpDefaults(COMMAND_HELP[command] ?? '')
+      for (const input of ['endpoint', 'model', 'require-bodystyle', 'concurrency', 'timeout']) {
+        const row = readme.split('\n').find((line) => line.startsWith(`| \`${input}\``))
+        expect(row).toContain(`\`${defaults.get(`--${input}`) ?? 'missing'}\``)
+      }
+    },
+  )
 })

@@ -46,7 +46,7 @@ export async function audit(argv: string[], io: CliIo): Promise<number> {
     [dir],
     createPathFilter(settings.include, settings.exclude),
   )
-  reportSkipped(skipped, io)
+  reportSkipped(skipped, io, settings.include)
   // By content, as the action shards: a file too large to hash goes by its path.
   const targets = all.filter((target) =>
     inShard(target.kind === 'file' ? (target.sha ?? target.path) : target.path, shard),

@@ -6,10 +6,20 @@ import { writeCliGallery } from '../gallery.js'
 import { UsageError, type CliIo } from '../io.js'
 import { DETECTION_OPTIONS, cliSettings } from '../options.js'
 import type { ImageResult } from '../../decide/decide.js'
-import { countsLine, evidenceLines, exitStatus, reportSkipped, resultLine } from '../terminal.js'
+import {
+  countsLine,
+  evidenceLines,
+  exitStatus,
+  recapLines,
+  reportSkipped,
+  resultLine,
+} from '../terminal.js'
 import { findLocalTargets, isUrl } from '../../gather/local-files.js'
 
-/** `aa-check check PATH_OR_URL...`: a line per image as it finishes, or one JSON array (--json). */
+/**
+ * `aa-check check PATH_OR_URL...`: a line per image in the order named (each as soon as those
+ * before it are done), a recap of the rejected and failed ones, or one JSON array (--json).
+ */
 export async function check(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -30,7 +40,7 @@ export async function check(argv: string[], io: CliIo): Promise<number> {
     positionals,
     createPathFilter(settings.include, settings.exclude),
   )
-  reportSkipped(skipped, io)
+  reportSkipped(skipped, io, settings.include)
   if (targets.length === 0) {
     throw new UsageError(`No images found in ${positionals.join(', ')}.`, 'check')
   }
@@ -52,6 +62,14 @@ export async function check(argv: string[], io: CliIo): Promise<number> {
   }
   const shown = values.explain ? results : results.map(({ evidence: _evidence, ...r }) => r)
   if (values.json) io.stdout(`${terminalJson(shown, 2)}\n`)
-  else io.stdout(`\n${io.paint('bold', countsLine(results))}\n`)
+  else {
+    const recap = results.length > 1 ? recapLines(results, io.paint) : []
+    const lines = [
+      ...(recap.length > 0 ? ['', ...recap] : []),
+      '',
+      io.paint('bold', countsLine(results)),
+    ]
+    io.stdout(`${lines.join('\n')}\n`)
+  }
   return exitStatus(results)
 }

@@ -75,11 +75,13 @@ export function authFailure(
     status === 401
       ? 'check the api-key secret: it must be a valid DashScope API key for this endpoint'
       : 'the key may lack access to this model, or the endpoint is in another region or workspace than the key (see "endpoint" in the README)'
+  const answer = describeFailure(status, code, message, requestId)
   return new DetectorAuthError(
-    `DashScope refused the API key: ${describeFailure(status, code, message, requestId)}. Fix: ${hint}.`,
+    `DashScope refused the API key: ${answer}. Fix: ${hint}.`,
     status,
     code,
     requestId,
+    answer,
   )
 }
 

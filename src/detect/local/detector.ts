@@ -29,6 +29,9 @@ export interface LocalDetectorOptions {
   worker?: URL
 }
 
+/** The models behind the verdicts, as the report's footer names them. */
+export const LOCAL_DETECTOR_NAME = 'CenterNet + MoveNet MultiPose + FaceMesh, AnimateAnyone rules'
+
 /** Verdicts change when the rules or their numbers do, so recorded ones are keyed by both. */
 export const LOCAL_IDENTITY = `local movenet-centernet-facemesh rules${RULES_REVISION}-${createHash(
   'sha1',

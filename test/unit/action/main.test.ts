@@ -94,6 +94,22 @@ describe('run', () => {
     expect(failed).toEqual(['Input "shard" must be "i/n"; got "x".'])
   })
 
+  it('fails the step naming the GitHub request, its status and the fix when listing files fails', async () => {
+    const pull = openPull(fake.github, { 'a.jpg': 'a' })
+    fake.github.faults.push({
+      method: 'GET',
+      path: /\/pulls\/7\/files$/,
+      times: 1,
+      status: 404,
+      message: 'Not Found',
+    })
+    const { failed } = await runOn(pull, {}, { 'a.jpg': passFull })
+    expect(failed).toHaveLength(1)
+    expect(failed[0]).toMatch(
+      /^GitHub API GET \/repos\/acme\/photos\/pulls\/7\/files failed: HTTP 404 Not Found\. .*`permissions: contents: read`\.$/,
+    )
+  })
+
   it('fails the step with the counts when an image is rejected', async () => {
     const pull = openPull(fake.github, { 'a.jpg': 'a', 'b.jpg': 'b' })
     const { failed, io } = await runOn(pull, {}, { 'a.jpg': passFull, 'b.jpg': twoPeople })

@@ -225,7 +225,7 @@ describe('runCheck + publish on a pull request', () => {
     expect(commentsOn(7)).toHaveLength(0)
     expect(io.messages('warning')).toEqual([
       expect.stringMatching(
-        /^Could not comment on #7: the token may not write here: HTTP 403 .*\(pull requests from forks get a read-only token; see "Permissions" in the README\)\. The full report is in the job summary\.$/,
+        /^Could not comment on #7: GitHub API POST \/repos\/acme\/photos\/issues\/7\/comments failed: HTTP 403 .*`permissions: pull-requests: write` \(pull requests from forks always get a read-only token; see "Permissions and troubleshooting" in the README\)\. The full report is in the job summary\.$/,
       ),
     ])
     expect(io.outputObject()).toMatchObject({ rejected: '1' })

@@ -82,10 +82,16 @@ describe('aa-check usage', () => {
     expect(io.out).toBe('')
   })
 
-  it('exits 2 on an unknown option', async () => {
+  it('exits 2 on an unknown option, in one sentence with every quote closed', async () => {
     const { status, io } = await run(['check', '--bogus', 'a.jpg'])
     expect(status).toBe(2)
-    expect(io.err).toMatch(/^aa-check: Unknown option '--bogus'/)
+    expect(io.err).toBe(`aa-check: Unknown option --bogus. (see 'aa-check check --help')\n`)
+  })
+
+  it.each(['-v', '--version', '-V', 'version'])('prints the version with %s', async (flag) => {
+    const { status, io } = await run([flag])
+    expect(status).toBe(0)
+    expect(io.out).toMatch(/^aa-check \d+\.\d+\.\d+/)
   })
 
   it('exits 2 when there is nothing to check', async () => {
@@ -133,6 +139,39 @@ describe('aa-check check against a fake DashScope', () => {
     expect(fake.calls.map((call) => call.imageUrl)).toEqual([full, sitting])
     expect(fake.calls[0]?.authorization).toBe('Bearer k')
     expect(fake.policyCalls).toHaveLength(0)
+  })
+
+  it('prints results in the order named, whatever order they finish in, then a recap', async () => {
+    const fake = await fakeDashScope()
+    const photos = await photoServer()
+    fake.verdicts = [
+      { match: /full-body\.jpg$/, reply: () => ({ ...pass('full'), delayMs: 300 }) },
+      { match: /sitting\.jpg$/, reply: () => failCheck('The person is sitting') },
+      { match: /half-body\.jpg$/, reply: () => ({ ...pass('half'), delayMs: 100 }) },
+    ]
+    const names = ['full-body.jpg', 'sitting.jpg', 'half-body.jpg'].map((n) => `${photos}/${n}`)
+    const { status, io } = await run(['check', ...dashscope(fake), ...names])
+    expect(status).toBe(1)
+    const printed = io.out
+      .split('\n')
+      .filter((line) => /PASS|REJECT/.test(line))
+      .map((line) => /(http\S+)/.exec(line)?.[1])
+    expect(printed).toEqual(names)
+    expect(io.out).toMatch(
+      /\n\n<bold>Rejected \(1\):<\/bold>\n {2}\S+\/sitting\.jpg {2}InvalidFile\.BodyPose\n\n<bold>3 checked: 2 passed, 1 rejected, 0 errors<\/bold>\n$/,
+    )
+  })
+
+  it('clears a finished progress bar from the terminal', async () => {
+    const fake = await fakeDashScope()
+    const photos = await photoServer()
+    fake.verdicts = [{ match: /./, reply: () => pass('full') }]
+    const io = new RecordingCliIo({}, true)
+    const urls = Array.from({ length: 10 }, (_, i) => `${photos}/full-body.jpg?${i}`)
+    expect(await runCli(['check', ...dashscope(fake), ...urls], io)).toBe(0)
+    expect(io.err).toContain('[##############################] 10/10')
+    // The last thing on stderr blanks the bar's line and returns to its start.
+    expect(io.err).toMatch(/\r {38,}\r$/)
   })
 
   it('uploads local files (and URLs beside them) through temporary storage', async () => {

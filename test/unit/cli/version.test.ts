@@ -18,6 +18,11 @@ describe('the version and the Node the CLI needs', async () => {
     const minimum = /const MINIMUM = '([\d.]+)'/.exec(launcher)?.[1]
     expect(`>=${minimum ?? ''}`).toBe(pkg.engines.node)
   })
+  it("checks for the same Node in the action's launcher (dist/index.js)", async () => {
+    const action = await readFile(join(ROOT, 'src/action/launcher.mjs'), 'utf8')
+    const minimum = /const MINIMUM = '([\d.]+)'/.exec(action)?.[1]
+    expect(`>=${minimum ?? ''}`).toBe(pkg.engines.node)
+  })
   it('has a CHANGELOG entry for this version', async () => {
     expect(await readFile(join(ROOT, 'CHANGELOG.md'), 'utf8')).toContain(`## ${pkg.version}`)
   })
