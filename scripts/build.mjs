@@ -3,8 +3,17 @@
 // (dist/local-worker.js), and beside them the model and WebAssembly files the local detector loads
 // from disk (ncc bundles code, not these).
 import { execFileSync } from 'node:child_process'
-import { chmodSync, cpSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs'
+import {
+  chmodSync,
+  cpSync,
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
 import { join } from 'node:path'
+import { HASH_FILE, inputsHash } from './ensure-dist.mjs'
 
 const ncc = join('node_modules', '.bin', 'ncc')
 const bundle = (entry, out) =>
@@ -53,3 +62,5 @@ for (const file of [
 ]) {
   cpSync(file, join('dist/wasm', file.split('/').pop()))
 }
+// What this dist/ was built from: the e2e setup rebuilds only when the inputs differ.
+writeFileSync(HASH_FILE, `${inputsHash()}\n`)

@@ -1,46 +1,58 @@
-// Rebuilds dist/ before the e2e tests when its inputs (src/, scripts/build.mjs, package-lock.json)
-// are newer than dist/index.js, so `npm test` after an edit never tests a stale bundle. In CI it
-// never rebuilds: CI tests the committed bundle, and .ci/run fails when that differs from what
-// src/ builds to. Runs as the e2e project's vitest globalSetup, or on its own: node scripts/ensure-dist.mjs
+// Rebuilds dist/ before the e2e tests when its inputs (src/, models/, scripts/build.mjs,
+// package-lock.json) are not the ones it was built from, so `npm test` after an edit never tests a
+// stale bundle, and a fresh clone (whose file times say nothing) never rebuilds a current one. The
+// build writes the inputs' hash to dist/inputs.sha256. In CI it never rebuilds: CI tests the
+// committed bundle, and .ci/run fails when that differs from what src/ builds to. Runs as the e2e
+// project's vitest globalSetup, or on its own: node scripts/ensure-dist.mjs
 import { execFileSync } from 'node:child_process'
 import console from 'node:console'
-import { readdirSync, statSync } from 'node:fs'
-import { join, relative, resolve } from 'node:path'
+import { createHash } from 'node:crypto'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import process from 'node:process'
 import { URL, fileURLToPath } from 'node:url'
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)))
-const INPUTS = ['src', 'scripts/build.mjs', 'package-lock.json']
-const BUNDLE = 'dist/index.js'
+const INPUTS = ['src', 'models', 'scripts/build.mjs', 'package-lock.json']
+export const HASH_FILE = 'dist/inputs.sha256'
 
-/** The newest file under `path` (a file or a directory), or undefined when there is none. */
-function newest(path) {
+/** Every file under `path` (a file or a directory), relative to `root`, sorted. */
+function filesUnder(root, path) {
   let info
   try {
-    info = statSync(path)
+    info = statSync(join(root, path))
   } catch {
-    return undefined
+    return []
   }
-  if (!info.isDirectory()) return { path, mtimeMs: info.mtimeMs }
-  let found
-  for (const entry of readdirSync(path)) {
-    const candidate = newest(join(path, entry))
-    if (candidate !== undefined && (found === undefined || candidate.mtimeMs > found.mtimeMs))
-      found = candidate
-  }
-  return found
+  if (!info.isDirectory()) return [path]
+  return readdirSync(join(root, path))
+    .sort()
+    .flatMap((entry) => filesUnder(root, `${path}/${entry}`))
 }
 
-/** Why dist/ is stale (an input newer than the bundle, or no bundle), or undefined when fresh. */
-export function staleReason(root = ROOT) {
-  const bundle = newest(join(root, BUNDLE))
-  if (bundle === undefined) return `${BUNDLE} is missing`
-  for (const input of INPUTS) {
-    const changed = newest(join(root, input))
-    if (changed !== undefined && changed.mtimeMs > bundle.mtimeMs)
-      return `${relative(root, changed.path).split('\\').join('/')} is newer than ${BUNDLE}`
+/** sha256 of the build's inputs: every file's path and content, in path order. */
+export function inputsHash(root = ROOT) {
+  const hash = createHash('sha256')
+  for (const file of INPUTS.flatMap((input) => filesUnder(root, input))) {
+    hash
+      .update(`${file}\0`)
+      .update(readFileSync(join(root, file)))
+      .update('\0')
   }
-  return undefined
+  return hash.digest('hex')
+}
+
+/** Why dist/ is stale (its inputs changed since the build, or no bundle), or undefined when fresh. */
+export function staleReason(root = ROOT) {
+  let built
+  try {
+    built = readFileSync(join(root, HASH_FILE), 'utf8').trim()
+  } catch {
+    return `${HASH_FILE} is missing`
+  }
+  return built === inputsHash(root)
+    ? undefined
+    : `src/, models/, scripts/build.mjs or package-lock.json changed since dist/ was built`
 }
 
 /** Whether this runs in CI (GitHub Actions and most others set CI=true). */

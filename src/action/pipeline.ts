@@ -3,7 +3,7 @@ import type { Config } from '../config/config.js'
 import { inShard } from '../core/shard.js'
 import { byPath, type RefusedPath, type Trigger } from '../core/types.js'
 import { safeText } from '../core/untrusted.js'
-import { countResults, decideImage, type ImageResult } from '../decide/decide.js'
+import { STATUS_WORDS, countResults, decideImage, type ImageResult } from '../decide/decide.js'
 import { detectAll } from '../detect/run.js'
 import type { Detector } from '../detect/types.js'
 import { gatherImages, type Gathered } from '../gather/gather.js'
@@ -200,13 +200,6 @@ function refusedResults(refused: readonly RefusedPath[], config: Config): ImageR
         { requireBodystyle: 'any', accept: config.accept },
       ),
     )
-}
-
-const STATUS_WORDS: Record<ImageResult['status'], string> = {
-  pass: 'PASS',
-  reject: 'REJECT',
-  error: 'ERROR',
-  accepted: 'ACCEPTED',
 }
 
 /** One log line per image as it finishes, and its whole decision for ACTIONS_STEP_DEBUG. */

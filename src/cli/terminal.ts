@@ -1,16 +1,14 @@
-import { countResults, type ImageResult } from '../decide/decide.js'
+import { STATUS_WORDS, countResults, type ImageResult } from '../decide/decide.js'
 import { safeText } from '../core/untrusted.js'
 import { DEFAULT_INCLUDE } from '../config/config.js'
 import type { CliIo } from './io.js'
 
 /** One line per image for a terminal, coloured by status where colour is wanted. */
 export function resultLine(result: ImageResult, paint: CliIo['paint'] = (_, text) => text): string {
-  const mark = {
-    pass: paint('green', 'PASS  '),
-    reject: paint('red', 'REJECT'),
-    error: paint('yellow', 'ERROR '),
-    accepted: paint('dim', 'ACCEPT'),
-  }[result.status]
+  const colour = ({ pass: 'green', reject: 'red', error: 'yellow', accepted: 'dim' } as const)[
+    result.status
+  ]
+  const mark = paint(colour, STATUS_WORDS[result.status].padEnd(6))
   const detail =
     result.status === 'pass'
       ? `${result.bodystyle ?? ''} body`

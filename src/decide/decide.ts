@@ -5,6 +5,14 @@ import type { Audience, RequiredBodystyle } from '../core/types.js'
 /** A detection's status, or `accepted`: rejected, but the team accepted this exact content. */
 export type ResultStatus = DetectionStatus | 'accepted'
 
+/** A result's status as one word for a log line or a terminal (six letters, for columns). */
+export const STATUS_WORDS: Readonly<Record<ResultStatus, string>> = {
+  pass: 'PASS',
+  reject: 'REJECT',
+  error: 'ERROR',
+  accepted: 'ACCEPT',
+}
+
 /** One checked path, exactly as the `results` output lists it. */
 export interface ImageResult {
   path: string

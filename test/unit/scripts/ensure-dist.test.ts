@@ -2,20 +2,27 @@ import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { describe, expect, it, onTestFinished } from 'vitest'
-import { ensureDist, isCi, staleReason } from '../../../scripts/ensure-dist.mjs'
+import {
+  HASH_FILE,
+  ensureDist,
+  inputsHash,
+  isCi,
+  staleReason,
+} from '../../../scripts/ensure-dist.mjs'
 
-/** A repository layout in a temp dir, each file with the given age in seconds. */
-async function layout(files: Record<string, number>): Promise<string> {
+/** A repository layout in a temp dir: each file with its content. */
+async function layout(files: Record<string, string>): Promise<string> {
   const root = await mkdtemp(join(tmpdir(), 'aa-check-ensure-dist-'))
   onTestFinished(() => rm(root, { recursive: true, force: true }))
-  const now = Date.now() / 1000
-  for (const [path, age] of Object.entries(files)) {
+  for (const [path, content] of Object.entries(files)) {
     await mkdir(dirname(join(root, path)), { recursive: true })
-    await writeFile(join(root, path), '')
-    await utimes(join(root, path), now - age, now - age)
+    await writeFile(join(root, path), content)
   }
   return root
 }
+
+/** Writes the hash the build writes, as if dist/ had just been built. */
+const built = (root: string) => writeFile(join(root, HASH_FILE), `${inputsHash(root)}\n`)
 
 function run(root: string, env: NodeJS.ProcessEnv) {
   const lines: string[] = []
@@ -24,11 +31,14 @@ function run(root: string, env: NodeJS.ProcessEnv) {
   return { outcome, lines, builds }
 }
 
-const inputs = { 'scripts/build.mjs': 500, 'package-lock.json': 500 }
+const inputs = { 'scripts/build.mjs': 'build', 'package-lock.json': '{}', 'src/a/b.ts': 'a' }
 
 describe('ensure-dist', () => {
-  it('leaves a bundle newer than every input alone', async () => {
-    const root = await layout({ ...inputs, 'src/a/b.ts': 100, 'dist/index.js': 10 })
+  it('leaves a bundle built from exactly these inputs alone, whatever the file times', async () => {
+    const root = await layout({ ...inputs, 'dist/index.js': '' })
+    await built(root)
+    // A fresh clone writes every file at checkout: the times say nothing, the content does.
+    await utimes(join(root, 'src/a/b.ts'), new Date(), new Date(Date.now() + 60_000))
     expect(staleReason(root)).toBeUndefined()
     expect(run(root, {})).toEqual({
       outcome: 'fresh',
@@ -37,27 +47,35 @@ describe('ensure-dist', () => {
     })
   })
 
-  it('rebuilds when a source file is newer, naming it in one line', async () => {
-    const root = await layout({ ...inputs, 'src/a/b.ts': 5, 'dist/index.js': 10 })
-    expect(run(root, {})).toEqual({
-      outcome: 'rebuilt',
-      lines: [
-        'ensure-dist: src/a/b.ts is newer than dist/index.js: rebuilding dist/ (node scripts/build.mjs) before the e2e tests.',
-      ],
-      builds: 1,
-    })
+  it('rebuilds when a source file, the build script, the lockfile or a model changed', async () => {
+    for (const changed of [
+      'src/a/b.ts',
+      'scripts/build.mjs',
+      'package-lock.json',
+      'models/x.bin',
+    ]) {
+      const root = await layout({ ...inputs, 'dist/index.js': '' })
+      await built(root)
+      await mkdir(dirname(join(root, changed)), { recursive: true })
+      await writeFile(join(root, changed), 'edited')
+      expect(run(root, {})).toEqual({
+        outcome: 'rebuilt',
+        lines: [
+          'ensure-dist: src/, models/, scripts/build.mjs or package-lock.json changed since dist/ was built: rebuilding dist/ (node scripts/build.mjs) before the e2e tests.',
+        ],
+        builds: 1,
+      })
+    }
   })
 
-  it('rebuilds after a change to the build script or the lockfile, or without a bundle', async () => {
-    const lock = await layout({ ...inputs, 'package-lock.json': 1, 'dist/index.js': 10 })
-    expect(staleReason(lock)).toBe('package-lock.json is newer than dist/index.js')
-    const none = await layout({ ...inputs, 'src/a.ts': 100 })
+  it('rebuilds without a built dist/', async () => {
+    const none = await layout(inputs)
     expect(run(none, { CI: 'false' })).toMatchObject({ outcome: 'rebuilt', builds: 1 })
-    expect(staleReason(none)).toBe('dist/index.js is missing')
+    expect(staleReason(none)).toBe('dist/inputs.sha256 is missing')
   })
 
   it('never rebuilds in CI: the committed bundle is what CI tests', async () => {
-    const root = await layout({ ...inputs, 'src/a.ts': 1, 'dist/index.js': 10 })
+    const root = await layout({ ...inputs, 'dist/index.js': '' })
     expect(run(root, { CI: 'true' })).toEqual({
       outcome: 'committed',
       lines: ['ensure-dist: CI is set: testing the committed dist/ bundle, without rebuilding it.'],
