@@ -75786,12 +75786,16 @@ class DetectorAuthError extends FatalDetectorError {
     status;
     code;
     requestId;
+    answer;
     name = 'DetectorAuthError';
-    constructor(message, status, code, requestId) {
+    constructor(message, status, code, requestId, 
+    /** What the service answered (status, code, message, request id), without the fix. */
+    answer = message) {
         super(message);
         this.status = status;
         this.code = code;
         this.requestId = requestId;
+        this.answer = answer;
     }
 }
 /** The set of images to check could not be gathered completely; checking a part would mislead. */
