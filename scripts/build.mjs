@@ -25,11 +25,12 @@ rmSync('dist', { recursive: true, force: true })
 bundle('src/index.ts', 'dist')
 // dist/index.js (action.yml's main) is the launcher: a Node version check in plain JavaScript.
 renameSync('dist/index.js', 'dist/action-main.js')
-cpSync('src/action/launcher.mjs', 'dist/index.js')
+cpSync('src/launch/action.mjs', 'dist/index.js')
+cpSync('src/launch/node-version.mjs', 'dist/node-version.mjs')
 bundle('src/cli/entry.ts', '.build/cli')
 renameSync('.build/cli/index.js', 'dist/cli-main.js')
 // dist/cli.js is the launcher: a Node version check in plain JavaScript, then the bundle.
-cpSync('src/cli/launcher.mjs', 'dist/cli.js')
+cpSync('src/launch/cli.mjs', 'dist/cli.js')
 chmodSync('dist/cli.js', 0o755)
 // The local detector's worker thread, found beside whichever bundle starts it (pool.ts).
 bundle('src/detect/local/worker.ts', '.build/worker')

@@ -9,19 +9,23 @@ describe('the version and the Node the CLI needs', async () => {
     version: string
     engines: { node: string }
   }
-  const launcher = await readFile(join(ROOT, 'src/cli/launcher.mjs'), 'utf8')
+  const launcher = await readFile(join(ROOT, 'src/launch/node-version.mjs'), 'utf8')
 
   it('reports the package version', () => {
     expect(VERSION).toBe(pkg.version)
   })
   it("checks for exactly package.json's engines.node", () => {
-    const minimum = /const MINIMUM = '([\d.]+)'/.exec(launcher)?.[1]
+    const minimum = /export const MINIMUM = '([\d.]+)'/.exec(launcher)?.[1]
     expect(`>=${minimum ?? ''}`).toBe(pkg.engines.node)
   })
-  it("checks for the same Node in the action's launcher (dist/index.js)", async () => {
-    const action = await readFile(join(ROOT, 'src/action/launcher.mjs'), 'utf8')
-    const minimum = /const MINIMUM = '([\d.]+)'/.exec(action)?.[1]
-    expect(`>=${minimum ?? ''}`).toBe(pkg.engines.node)
+  it('tells the oldest Node it takes from one older', async () => {
+    const { nodeTooOld } = await import('../../../src/launch/node-version.mjs')
+    expect(['22.19.0', '22.20.1', '24.0.0'].map((v) => nodeTooOld(v))).toEqual([
+      false,
+      false,
+      false,
+    ])
+    expect(['22.18.9', '20.19.0', '12.0.0'].map((v) => nodeTooOld(v))).toEqual([true, true, true])
   })
   it('has a CHANGELOG entry for this version', async () => {
     expect(await readFile(join(ROOT, 'CHANGELOG.md'), 'utf8')).toContain(`## ${pkg.version}`)
