@@ -90529,6 +90529,15 @@ function headersOf(error) {
     const { headers } = response;
     return typeof headers === 'object' && headers !== null ? headers : {};
 }
+/** A 403 or 429 that is GitHub's rate limit (primary or secondary), not a missing permission. */
+function rateLimited(error, status, message) {
+    if (status !== 403 && status !== 429)
+        return false;
+    const headers = headersOf(error);
+    return (headers['x-ratelimit-remaining'] === '0' ||
+        headers['retry-after'] !== undefined ||
+        /rate limit/i.test(message));
+}
 /**
  * A GitHub API failure worded by its real cause: a rate limit (primary or secondary) is not a
  * read-only token, and a read-only token (forks) is not a bug.
@@ -90539,11 +90548,7 @@ function describeGitHubError(error) {
         return error.message.replace(/\.$/, '');
     const status = httpStatusOf(error);
     const message = safeText(errorMessage(error));
-    const headers = headersOf(error);
-    const limited = headers['x-ratelimit-remaining'] === '0' ||
-        headers['retry-after'] !== undefined ||
-        /rate limit/i.test(message);
-    if ((status === 403 || status === 429) && limited) {
+    if (rateLimited(error, status, message)) {
         return `GitHub's API rate limit was still exceeded after waiting (HTTP ${status}: ${message})`;
     }
     if (status === 403) {
@@ -90617,11 +90622,7 @@ function githubFailureMessage(error, context) {
     }
     const status = httpStatusOf(error) ?? 0;
     const answered = `GitHub API ${request} failed: HTTP ${status} ${message}`;
-    const headers = headersOf(error);
-    const limited = headers['x-ratelimit-remaining'] === '0' ||
-        headers['retry-after'] !== undefined ||
-        /rate limit/i.test(message);
-    if ((status === 403 || status === 429) && limited) {
+    if (rateLimited(error, status, message)) {
         return `${answered}. GitHub's rate limit was still exceeded after waiting: run again later, or use a token with a higher limit (a GitHub App's).`;
     }
     switch (status) {
