@@ -69,8 +69,9 @@ export async function run(deps: ActionDeps = defaultDeps()): Promise<void> {
         : await runCheck({ ...context, ...detectorOf(deps, config) })
     const gallery = await publishGallery(outcome.report, outcome.readBytes, config, io)
     const target = gallery === undefined ? outcome.target : { ...outcome.target, gallery }
-    const verdict = await publish(outcome.report, target, { config, octokit, io })
+    // The files first: a shard's results reach the merge even when publishing then fails.
     await saveRunFiles(outcome.report, config, io)
+    const verdict = await publish(outcome.report, target, { config, octokit, io })
     if (verdict.failed) deps.setFailed(verdict.summary)
     else io.info(verdict.summary)
   } catch (error) {

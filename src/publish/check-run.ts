@@ -45,7 +45,12 @@ export type CheckRunOutcome =
    * requests from forks): the caller annotates with workflow commands instead, capped by
    * `max-annotations`, and says `notice` once.
    */
-  | { kind: 'fallback'; notice: string }
+  | {
+      kind: 'fallback'
+      notice: string
+      /** Files the check run annotated before it failed (rejections first); the workflow goes on. */
+      annotated: number
+    }
 
 /** `check-run: true` and the run could not be created or completed. */
 export class CheckRunError extends Error {
@@ -89,12 +94,17 @@ function capBytes(text: string, max: number): string {
   return `${cut}…`
 }
 
-/** The report within GitHub's cap, with a line saying where the rest is when it was cut. */
+/**
+ * The report within GitHub's cap. The caller renders it to fit (rows left out, said in the report);
+ * this is the last guard, cut on a character boundary with a line saying where the rest is.
+ */
 export function capSummary(summary: string): string {
   const max = CHECK_RUN_LIMITS.summaryChars
   if (summary.length <= max) return summary
   const note = '\n\n… (cut to GitHub’s limit for a check run; the job summary has the full report)'
-  return summary.slice(0, max - note.length) + note
+  const cut = summary.slice(0, max - note.length)
+  // Never half a surrogate pair: a cut between the two would leave a broken character.
+  return (/[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut) + note
 }
 
 /**
@@ -170,6 +180,7 @@ export async function publishCheckRun(
     }
     return {
       kind: 'fallback',
+      annotated: 0,
       notice: noPermission(error)
         ? `No check run: this token lacks "checks: write" (pull requests from forks always do), so rejected files are annotated by the workflow instead (at most max-annotations).`
         : `No check run (${cause}); rejected files are annotated by the workflow instead (at most max-annotations).`,
@@ -188,10 +199,11 @@ export async function publishCheckRun(
     } catch (error) {
       const what = `Check run ${id} was created, but annotating files ${at + 1}–${Math.min(at + ANNOTATIONS_PER_REQUEST, annotations.length)} of ${annotations.length} failed: ${describeGitHubError(error)}`
       if (request.mode === 'true') throw new CheckRunError(`${what}.`)
-      // Every file still gets its mark: the workflow annotates them as without a check run.
+      // Every file still gets its mark: the workflow annotates the rest.
       return {
         kind: 'fallback',
-        notice: `${what}; rejected files are annotated by the workflow instead (at most max-annotations).`,
+        annotated: at,
+        notice: `${what}; the rest are annotated by the workflow instead (at most max-annotations).`,
       }
     }
     requests++

@@ -17,7 +17,7 @@ import {
 } from '../report/render.js'
 import { describeScope, type RunReport } from '../report/run-report.js'
 import type { ActionIo } from './action-io.js'
-import { checkRunConclusion, publishCheckRun } from './check-run.js'
+import { CHECK_RUN_LIMITS, checkRunConclusion, publishCheckRun } from './check-run.js'
 import { upsertComment, type PullRequestTarget } from './comment.js'
 
 export interface PublishOptions {
@@ -76,16 +76,6 @@ export async function publish(
     ...(target.gallery === undefined ? {} : { gallery: target.gallery }),
   })
   const summary = renderReportWithOmissions(results, context, SUMMARY_LIMIT, countBytes)
-  await annotateFiles(
-    report,
-    target,
-    summary.markdown,
-    verdict,
-    options,
-    summary.omitted === 0
-      ? 'the job summary lists every image'
-      : 'the results output lists every image',
-  )
   try {
     await io.writeSummary(summary.markdown)
   } catch (error) {
@@ -102,6 +92,17 @@ export async function publish(
     options,
   )
 
+  // Last: with check-run: true a refused check run fails the step, after everything else is out.
+  await annotateFiles(
+    report,
+    target,
+    context,
+    verdict,
+    options,
+    summary.omitted === 0
+      ? 'the job summary lists every image'
+      : 'the results output lists every image',
+  )
   if (counts.checked === 0) io.notice(`No images to check in ${describeScope(report)}.`)
   if (verdict.warning !== undefined) io.warning(verdict.warning)
   return verdict
@@ -114,18 +115,24 @@ export async function publish(
 async function annotateFiles(
   report: RunReport,
   target: PublishTarget,
-  summary: string,
+  context: ReportContext,
   outcome: RunOutcome,
   { config, octokit, io }: PublishOptions,
   fullList: string,
 ): Promise<void> {
+  if (report.shard.count > 1) {
+    // The step with merge-results creates the one check run, with every shard's files in it.
+    annotate(report.results, config.maxAnnotations, io, fullList)
+    return
+  }
+  const summary = renderReport(report.results, context, CHECK_RUN_LIMITS.summaryChars)
   const checkRun = await publishCheckRun(octokit, {
     repo: target.repo,
     headSha: report.sha,
     results: report.results,
     summary,
     title: outcome.summary,
-    conclusion: checkRunConclusion(outcome.failed, countResults(report.results)),
+    conclusion: checkRunConclusion(outcome.failed, context.counts),
     mode: config.checkRun,
     commentKey: config.commentKey,
   })
@@ -136,7 +143,13 @@ async function annotateFiles(
     return
   }
   if (checkRun.kind === 'fallback') io.notice(checkRun.notice)
-  annotate(report.results, config.maxAnnotations, io, fullList)
+  annotate(
+    report.results,
+    config.maxAnnotations,
+    io,
+    fullList,
+    checkRun.kind === 'fallback' ? checkRun.annotated : 0,
+  )
 }
 
 /**
@@ -148,11 +161,14 @@ export function annotate(
   max: number,
   io: ActionIo,
   fullList = 'the job summary lists every image',
+  alreadyAnnotated = 0,
 ): void {
+  // Rejections first, then errors: the check run's order, so a check run that annotated the first
+  // files before it failed is continued, not repeated.
   const annotated = [
     ...results.filter((r) => r.status === 'reject'),
     ...results.filter((r) => r.status === 'error'),
-  ]
+  ].slice(alreadyAnnotated)
   for (const result of annotated.slice(0, max)) {
     const text = `${result.code ?? result.status}: ${result.message ?? ''}`
     if (result.status === 'reject')

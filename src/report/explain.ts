@@ -60,7 +60,7 @@ export function explain(code: string | null, audience: Audience = 'action'): Exp
   const known =
     code === null
       ? undefined
-      : EXPLANATIONS[code] !== undefined
+      : Object.hasOwn(EXPLANATIONS, code)
         ? code
         : code.startsWith('InvalidFile')
           ? 'CheckFailed'

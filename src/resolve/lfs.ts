@@ -24,7 +24,8 @@ export async function probeLfsPointers(
   return Promise.all(
     images.map(async (image) => {
       if (image.unprobed !== true || !wanted(image)) return image
-      return { path: image.path, sha: image.sha, lfs: await isPointer(image.sha) }
+      const { unprobed: _unprobed, ...probed } = image
+      return { ...probed, lfs: await isPointer(image.sha) }
     }),
   )
 }

@@ -1,3 +1,4 @@
+import type { FileSpec } from '../../fakes/git.js'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { gatherImages, headCommitOf } from '../../../src/gather/gather.js'
 import { createOctokit } from '../../../src/github/octokit.js'
@@ -20,7 +21,7 @@ describe('an audit of 2,000 tracked files', () => {
     await github.close()
   })
 
-  const audit = async (files: Record<string, string>) => {
+  const audit = async (files: Record<string, FileSpec>) => {
     const sha = github.git.commit(files)
     const trigger: Trigger = {
       kind: 'other',
@@ -82,5 +83,23 @@ describe('an audit of 2,000 tracked files', () => {
       'p/1.jpg',
     ])
     expect(probed.filter((image) => image.unprobed === true)).toHaveLength(7)
+  })
+
+  it("keeps a probed symbolic link's target, so its URL names the file it points to", async () => {
+    const { gathered, octokit, trigger } = await audit({
+      'p/real.jpg': pointerSized(1),
+      'p/link.jpg': { content: 'real.jpg', mode: '120000' },
+    })
+    const probed = await probeLfsPointers(
+      octokit,
+      headCommitOf(trigger),
+      gathered.images,
+      () => true,
+    )
+    expect(probed.find((image) => image.path === 'p/link.jpg')).toMatchObject({
+      target: 'p/real.jpg',
+      lfs: false,
+    })
+    expect(probed.every((image) => image.unprobed === undefined)).toBe(true)
   })
 })

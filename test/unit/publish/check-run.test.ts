@@ -3,6 +3,7 @@ import type { ImageResult } from '../../../src/decide/decide.js'
 import {
   CHECK_RUN_LIMITS,
   CheckRunError,
+  capSummary,
   checkRunAnnotations,
   checkRunConclusion,
   publishCheckRun,
@@ -96,6 +97,7 @@ describe('publishCheckRun', () => {
     const outcome = await publishCheckRun(context.octokit, request(rejected(3)))
     expect(outcome).toEqual({
       kind: 'fallback',
+      annotated: 0,
       notice: expect.stringMatching(/checks: write/) as unknown,
     })
     expect(context.github.checkRuns).toHaveLength(0)
@@ -119,6 +121,16 @@ describe('publishCheckRun', () => {
     const summary = context.github.checkRuns[0]?.output.summary ?? ''
     expect(summary.length).toBe(CHECK_RUN_LIMITS.summaryChars)
     expect(summary).toMatch(/job summary has the full report\)$/)
+  })
+
+  it('never cuts a character in two', () => {
+    // Two UTF-16 units each: some of these cuts fall between the two halves of one.
+    const emoji = '\u{1F4F7}'
+    for (const pad of [0, 1, 2, 3]) {
+      const summary = capSummary('x'.repeat(65_400 + pad) + emoji.repeat(200))
+      expect(summary.length).toBeLessThanOrEqual(CHECK_RUN_LIMITS.summaryChars)
+      expect(summary).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/)
+    }
   })
 })
 

@@ -12,6 +12,7 @@ import { sanitizeCommentKey } from '../../../src/config/config.js'
 import { reportLinks, serverUrl } from '../../../src/report/links.js'
 import { countResults, toResult, type ImageResult } from '../../../src/decide/decide.js'
 import { codeSpan, escapeText } from '../../../src/report/markdown.js'
+import { explain } from '../../../src/report/explain.js'
 
 const HEAD = '0123456789abcdef0123456789abcdef01234567'
 const BLOB = 'b10bb10bb10bb10bb10bb10bb10bb10bb10bb10b'
@@ -369,5 +370,15 @@ describe('links to URLs from a results file (aa-check merge)', () => {
       65_536,
     )
     expect(markdown).not.toContain('javascript:')
+  })
+})
+
+describe('explain', () => {
+  it('never reads a code as an inherited property (constructor, __proto__, toString)', () => {
+    for (const code of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      const { why, fix } = explain(code)
+      expect(typeof why === 'string' && typeof fix === 'string').toBe(true)
+      expect(why).toBe(explain('CheckFailed').why)
+    }
   })
 })
