@@ -6,6 +6,7 @@ import { errorMessage } from '../core/errors.js'
 import type { Detection } from '../detect/types.js'
 // An `oss://` URL the storage no longer holds: not a verdict on the image (never `InvalidURL`).
 import { OBJECT_MISSING_CODE } from '../detect/dashscope/response.js'
+import { hostOfHeader, isLoopbackHost } from './loopback.js'
 import { FetchRefused, SafeFetcher } from './safe-fetch.js'
 import { TemporaryStorage, UPLOAD_HOST_PATH, UPLOADS_PATH } from './uploads.js'
 import { BodyTooLargeError } from '../core/http-body.js'
@@ -40,6 +41,12 @@ export interface ServeOptions {
   detector: BytesDetector
   /** Required as `Authorization: Bearer <key>` when set. */
   apiKey: string | undefined
+  /**
+   * Without a key, whether requests addressed to any host are answered (`--no-auth`). Otherwise a
+   * keyless server answers only requests whose Host is localhost or a loopback address, so a web
+   * page cannot reach it through DNS rebinding.
+   */
+  openWithoutKey?: boolean
   model: string
   /** Detections at once. */
   concurrency: number
@@ -126,12 +133,20 @@ export function createDetectionServer(options: ServeOptions): {
     options.apiKey === undefined ? undefined : Buffer.from(`Bearer ${options.apiKey}`)
 
   const authorized = (req: IncomingMessage): boolean => {
-    if (expectedKey === undefined) return true
+    if (expectedKey === undefined)
+      return options.openWithoutKey === true || isLoopbackHost(hostOfHeader(req.headers.host ?? ''))
     const given = Buffer.from(req.headers.authorization ?? '')
     return given.length === expectedKey.length && timingSafeEqual(given, expectedKey)
   }
   const unauthorized = (requestId: string) =>
-    error(401, 'InvalidApiKey', 'Invalid API-key provided.', requestId)
+    expectedKey === undefined
+      ? error(
+          403,
+          'AccessDenied',
+          'This server has no key and answers only requests addressed to localhost or a loopback address.',
+          requestId,
+        )
+      : error(401, 'InvalidApiKey', 'Invalid API-key provided.', requestId)
   const full = (queue: PQueue, concurrency: number, waiting: number) =>
     queue.pending >= concurrency && queue.size >= waiting
   const detectionsFull = () => full(work, options.concurrency, options.queue)
@@ -454,6 +469,8 @@ export function createDetectionServer(options: ServeOptions): {
     inFlight.add(handled)
     void handled.finally(() => inFlight.delete(handled))
   })
+  // Node cuts any request at requestTimeout (300 s): an upload deadline past it must still hold.
+  server.requestTimeout = Math.max(server.requestTimeout, options.uploadPace.timeoutMs + 5000)
   return {
     server,
     /** Stops accepting connections, lets in-flight requests finish, then releases everything. */

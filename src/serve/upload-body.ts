@@ -53,12 +53,20 @@ export class PacedBody {
     ]
   }
 
-  /** The bytes so far, once `ready` holds for them or the body has ended. */
+  /**
+   * The bytes so far, once `ready` holds for them or the body has ended. `ready` is asked again
+   * only after another `PREFIX_STEP_BYTES` arrived: a body trickled a byte at a time costs a
+   * bounded number of looks, not one whole re-read per byte.
+   */
   async prefix(ready: (bytes: Buffer) => boolean): Promise<Buffer> {
+    let looked = -PREFIX_STEP_BYTES
     for (;;) {
       if (this.failure !== undefined) throw this.failure
-      const bytes = Buffer.concat(this.chunks)
-      if (this.ended || ready(bytes)) return bytes
+      if (this.ended || this.size - looked >= PREFIX_STEP_BYTES) {
+        looked = this.size
+        const bytes = Buffer.concat(this.chunks)
+        if (this.ended || ready(bytes)) return bytes
+      }
       await this.next()
     }
   }
@@ -132,6 +140,12 @@ export class PacedBody {
   }
 }
 
+/** How much more of a body must arrive before `prefix` looks at it again. */
+const PREFIX_STEP_BYTES = 1024
+
+/** Form parts read before the file at most: the DashScope SDK sends eight. */
+const MAX_LEADING_PARTS = 32
+
 function seconds(ms: number): string {
   return `${Number((ms / 1000).toFixed(2))} s`
 }
@@ -160,9 +174,12 @@ export function leadingFields(body: Buffer, boundary: string): LeadingFields {
   const incomplete = { state: 'incomplete' } as const
   const delimiter = Buffer.from(`--${boundary}`)
   const fields = new Map<string, string>()
+  const partEnd = Buffer.from(`\r\n--${boundary}`)
   let at = body.indexOf(delimiter)
   if (at < 0) return incomplete
-  for (;;) {
+  for (let part = 0; ; part++) {
+    // A form of thousands of tiny parts is read no further: its first fields decide.
+    if (part === MAX_LEADING_PARTS) return { state: 'complete', fields, file: false }
     at += delimiter.length
     if (body.length < at + 2) return incomplete
     if (body[at] === 0x2d && body[at + 1] === 0x2d)
@@ -173,7 +190,7 @@ export function leadingFields(body: Buffer, boundary: string): LeadingFields {
     const name = /^content-disposition:[^\r\n]*?;\s*name="([^"]*)"/im.exec(headers)?.[1]
     if (name === 'file') return { state: 'complete', fields, file: true }
     const start = headersEnd + 4
-    const end = body.indexOf(Buffer.from(`\r\n--${boundary}`), start)
+    const end = body.indexOf(partEnd, start)
     if (end < 0) return incomplete
     if (name !== undefined && !fields.has(name)) {
       fields.set(name, body.subarray(start, end).toString('utf8'))

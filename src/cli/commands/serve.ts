@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises'
-import { BlockList, isIP } from 'node:net'
 import { availableParallelism } from 'node:os'
 import { parseArgs } from 'node:util'
 import { DEFAULT_MODEL } from '../../config/config.js'
 import { SERVE_DEFAULTS, SERVE_KEY_ENV, SERVICE_LIMITS } from '../../config/defaults.js'
 import { LocalDetector } from '../../detect/local/detector.js'
 import { errorMessage } from '../../core/errors.js'
+import { isLoopbackHost } from '../../serve/loopback.js'
 import { DETECT_PATH, createDetectionServer } from '../../serve/server.js'
 import { UsageError, type CliIo } from '../io.js'
 
@@ -57,20 +57,6 @@ export async function resolveServeKey(
 
 /** The upload pace's grace: the minimum rate counts from the 5th second of an upload on. */
 const UPLOAD_GRACE_MS = 5000
-
-const loopback = new BlockList()
-loopback.addSubnet('127.0.0.0', 8, 'ipv4')
-loopback.addAddress('::1', 'ipv6')
-loopback.addSubnet('::ffff:127.0.0.0', 104, 'ipv6')
-
-/** Whether `host` is an address only this machine reaches (a name other than localhost is not). */
-export function isLoopbackHost(host: string): boolean {
-  const bare = host.replace(/^\[(.*)\]$/, '$1')
-  if (bare.toLowerCase() === 'localhost') return true
-  const family = isIP(bare)
-  if (family === 0) return false
-  return loopback.check(bare, family === 4 ? 'ipv4' : 'ipv6')
-}
 
 /**
  * Whether serve may start without a key, and what it says: on loopback, a notice that any local
@@ -160,6 +146,7 @@ export async function serve(argv: string[], io: CliIo): Promise<number> {
       : integer('concurrency', values.concurrency, 1, 64)
   const options = {
     apiKey,
+    openWithoutKey: values['no-auth'],
     model: values.model,
     concurrency,
     queue: integer('queue', values.queue, 0, 10_000),

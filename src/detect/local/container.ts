@@ -25,10 +25,13 @@ export interface JpegContainer extends Container {
   /** Scans (SOS markers) seen; the walk stops past `LIMITS.maxJpegScans`. */
   scans: number
   /**
-   * Every frame header the walk met, in file order. A photo has one; libjpeg decodes the first and
-   * refuses a second, so dimensions must come from here, never from a parser that walks otherwise.
+   * The first two frame headers the walk met, in file order. A photo has one; libjpeg decodes the
+   * first and refuses a second, so dimensions must come from here, never from a parser that walks
+   * otherwise. Only two are kept: a file of a million frame headers costs no memory.
    */
   frames: JpegFrame[]
+  /** Every frame header the walk met. */
+  frameCount: number
   /** Components in the first frame header; 0 when there is none. */
   components: number
   /** The Adobe APP14 marker's colour transform (0 none, 1 YCbCr, 2 YCCK); undefined without it. */
@@ -62,6 +65,7 @@ export function walkJpeg(bytes: Uint8Array): JpegContainer {
     exif: undefined,
     scans: 0,
     frames: [],
+    frameCount: 0,
     components: 0,
     adobeTransform: undefined,
   }
@@ -96,8 +100,9 @@ export function walkJpeg(bytes: Uint8Array): JpegContainer {
         width: u16be(data, 3),
         components: data[5] ?? 0,
       }
-      if (found.frames.length === 0) found.components = frame.components
-      found.frames.push(frame)
+      if (found.frameCount === 0) found.components = frame.components
+      if (found.frameCount < 2) found.frames.push(frame)
+      found.frameCount++
     } else if (marker === 0xe1 && found.exif === undefined && ascii(data, 0, 6) === 'Exif\0\0')
       found.exif = data.subarray(6)
     else if (marker === 0xee && ascii(data, 0, 5) === 'Adobe' && data.length >= 12)

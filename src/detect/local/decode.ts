@@ -142,9 +142,9 @@ export class ImageDecoder {
  * another parser. Without a frame header the decoder refuses the file in its own words.
  */
 function allocatedFrame(walk: JpegContainer): JpegFrame | undefined {
-  const [frame, ...others] = walk.frames
-  if (others.length > 0)
-    throw new UndecodableError(`it has ${walk.frames.length} frame headers; a photo has one`)
+  const [frame] = walk.frames
+  if (walk.frameCount > 1)
+    throw new UndecodableError(`it has ${walk.frameCount} frame headers; a photo has one`)
   if (frame !== undefined && Math.max(frame.width, frame.height) >= LIMITS.maxLongestSide)
     throw new UndecodableError(
       `its frame is ${frame.width}×${frame.height}, over the ${LIMITS.maxLongestSide} px limit`,

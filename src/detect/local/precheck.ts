@@ -102,12 +102,12 @@ function headerSize(
  * size the decoder allocates for.
  */
 export function jpegSize(walk: JpegContainer): { width: number; height: number } | Detection {
-  const [frame, ...others] = walk.frames
+  const [frame, second] = walk.frames
   if (frame === undefined) return unreadable('JPEG')
-  if (others.length > 0)
+  if (second !== undefined)
     return reject(
       'InvalidURL',
-      `The JPEG file has ${walk.frames.length} frame headers (the first ${frame.width}×${frame.height}, then ${others[0]?.width ?? 0}×${others[0]?.height ?? 0}); a photo has one.`,
+      `The JPEG file has ${walk.frameCount} frame headers (the first ${frame.width}×${frame.height}, then ${second.width}×${second.height}); a photo has one.`,
     )
   return { width: frame.width, height: frame.height }
 }

@@ -280,3 +280,32 @@ describe('serve uploads: what the DashScope SDK sends', () => {
     }
   })
 })
+
+describe('a keyless server', () => {
+  /** A raw request with a Host header of our choosing, as a rebinding web page would send it. */
+  async function statusFor(port: number, host: string): Promise<number> {
+    const socket = connect(port, '127.0.0.1')
+    onTestFinished(() => {
+      socket.destroy()
+    })
+    socket.write(
+      `POST ${DETECT} HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`,
+    )
+    let text = ''
+    for await (const chunk of socket) text += String(chunk)
+    return Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0)
+  }
+
+  it('answers only requests addressed to localhost or a loopback address (no DNS rebinding)', async () => {
+    const { port } = await startServe({ apiKey: undefined })
+    expect(await statusFor(port, 'evil.example:8080')).toBe(403)
+    expect(await statusFor(port, `127.0.0.1:${port}`)).not.toBe(403)
+    expect(await statusFor(port, `localhost:${port}`)).not.toBe(403)
+    expect(await statusFor(port, `[::1]:${port}`)).not.toBe(403)
+  })
+
+  it('answers every host with --no-auth', async () => {
+    const { port } = await startServe({ apiKey: undefined, openWithoutKey: true })
+    expect(await statusFor(port, 'photos.internal:8080')).not.toBe(403)
+  })
+})

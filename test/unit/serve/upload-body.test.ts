@@ -26,6 +26,13 @@ describe('leadingFields', () => {
     'Content-Disposition: form-data; name="file"; filename="照片.jpg"\r\n\r\n\xff\xd8',
   ]
 
+  it('reads no further than 32 parts: thousands of tiny parts cost a bounded look', () => {
+    const tiny = Array.from({ length: 6500 }, (_, i) => field(`f${i}`, 'x'))
+    const result = leadingFields(form('b0', tiny), 'b0')
+    expect(result).toMatchObject({ state: 'complete', file: false })
+    expect(result.state === 'complete' && result.fields.size).toBe(32)
+  })
+
   it('reads the fields before the file, the first of each name, in UTF-8', () => {
     const result = leadingFields(form('b0', parts), 'b0')
     expect(result).toEqual({

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { isLoopbackHost, keylessStart } from '../../../../src/cli/commands/serve.js'
+import { keylessStart } from '../../../../src/cli/commands/serve.js'
+import { isLoopbackHost } from '../../../../src/serve/loopback.js'
 
 describe('isLoopbackHost', () => {
   it.each([

@@ -161,6 +161,18 @@ describe('precheck of a JPEG whose markers lie', () => {
     expect(precheck(file)).toEqual({ format: 'jpeg', width: 800, height: 600 })
   })
 
+  it('keeps two of a million frame headers: a file of nothing else costs no memory', () => {
+    // SOI, then 5 MB of minimal SOF0 segments (FF C0 00 02), under the 5 MiB file limit.
+    const count = 1_300_000
+    const bytes = new Uint8Array(2 + count * 4)
+    bytes.set([0xff, 0xd8])
+    for (let i = 0; i < count; i++) bytes.set([0xff, 0xc0, 0x00, 0x02], 2 + i * 4)
+    const walk = walkJpeg(bytes)
+    expect(walk.frames.length).toBeLessThanOrEqual(2)
+    expect(walk.frameCount).toBe(count)
+    expect(precheck(bytes)).toMatchObject({ status: 'reject', code: 'InvalidURL' })
+  })
+
   it('refuses a JPEG with no frame header as unreadable', () => {
     expect(precheck(new Uint8Array([0xff, 0xd8, 0xff, 0x01, 0xff, 0xd9]))).toEqual({
       status: 'reject',
