@@ -155,7 +155,7 @@ async function loadVerdicts(
   const tracked = await trackedInRepository(options, gathered, recordFile)
   if (tracked !== undefined) {
     io.warning(
-      `Ignoring the record file ${safeText(recordFile)}: ${safeText(tracked)} is a file of the repository at this commit, so the pull request could have written it. Keep the record file out of the repository (actions/cache restores it).`,
+      `Ignoring the record file ${safeText(recordFile)}: ${safeText(tracked)} is a file or link of the repository at this commit, so the pull request could have written it. Keep the record file out of the repository (actions/cache restores it).`,
     )
     return cache
   }
@@ -185,8 +185,17 @@ async function trackedInRepository(
   const inside = relative(workspace, recordFile).split('\\').join('/')
   if (inside === '' || inside.startsWith('../') || isAbsolute(inside)) return undefined
   const { head } = gathered
-  const entry = await new TreeIndex(options.octokit, head.gitRepo, head.sha).entry(inside)
-  return entry === undefined ? undefined : inside
+  const index = new TreeIndex(options.octokit, head.gitRepo, head.sha)
+  // Every folder on the way too: a folder the commit holds as a symbolic link would lead the
+  // checkout's path to a file of the pull request's choosing.
+  const segments = inside.split('/')
+  for (let depth = 1; depth <= segments.length; depth++) {
+    const path = segments.slice(0, depth).join('/')
+    const entry = await index.entry(path)
+    if (entry === undefined) return undefined
+    if (depth === segments.length || entry.type !== 'tree') return path
+  }
+  return undefined
 }
 
 /** This shard's refused paths (by the same blob rule as its images) as rejections. */

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -177,8 +177,28 @@ describe('run with a record file', () => {
     expect(detector.paths).toEqual(['bad.jpg'])
     expect(failed).toEqual(['1 of 1 image rejected (0 passed).'])
     expect(io.messages('warning')[0]).toMatch(
-      /^Ignoring the record file .*aa-record\.json: aa-record\.json is a file of the repository at this commit/,
+      /^Ignoring the record file .*aa-record\.json: aa-record\.json is a file or link of the repository at this commit/,
     )
+  })
+
+  it('ignores a record file reached through a folder the pull request adds as a link', async () => {
+    // cache/ is a link in the PR's tree; in a checkout it leads to the PR's own record.
+    const pull = openPull(fake.github, {
+      'bad.jpg': 'bad',
+      'evil/aa-record.json': forgedRecord(),
+      cache: { content: 'evil', mode: '120000' },
+    })
+    await mkdir(join(dir, 'evil'), { recursive: true })
+    await writeFile(join(dir, 'evil/aa-record.json'), forgedRecord())
+    await symlink('evil', join(dir, 'cache'))
+    const { failed, detector, io } = await runOn(
+      pull,
+      { 'record-file': 'cache/aa-record.json' },
+      { 'bad.jpg': twoPeople },
+    )
+    expect(detector.paths).toEqual(['bad.jpg'])
+    expect(failed).toEqual(['1 of 1 image rejected (0 passed).'])
+    expect(io.messages('warning')[0]).toContain(': cache is a file or link of the repository')
   })
 
   it('with record-key, trusts its own signed file and ignores one with a plain checksum', async () => {
