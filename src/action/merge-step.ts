@@ -61,6 +61,12 @@ export async function mergeStep(options: MergeOptions): Promise<CheckOutcome> {
       `names results of commit ${safeText(report.sha.slice(0, 7))}, but this run is of ${head.sha.slice(0, 7)}: download this workflow run's artifacts.`,
     )
   }
+  if (report.results.some((result) => result.sha === null)) {
+    throw new ConfigError(
+      'merge-results',
+      'names results files written by an older version of the action, without blob SHAs: run the shards again with this version.',
+    )
+  }
   const mismatches = coverageProblems(report.results, [...gathered.images, ...gathered.refused])
   if (mismatches.length > 0) {
     throw new ConfigError(

@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises'
-import { countResults, decideOutcome, type ImageResult } from '../decide/decide.js'
+import { countResults, decideOutcome, withoutEvidence, type ImageResult } from '../decide/decide.js'
 import type { Config } from '../config/config.js'
 import { renderReport, reportContext } from '../report/render.js'
 import type { RunReport } from '../report/run-report.js'
@@ -19,11 +19,7 @@ export function formatReport(
   format: ReportFormat,
   policy: Pick<Config, 'failOnReject' | 'onApiError'>,
 ): string {
-  if (format === 'json')
-    return `${terminalJson(
-      report.results.map(({ evidence: _evidence, ...result }) => result),
-      2,
-    )}\n`
+  if (format === 'json') return `${terminalJson(report.results.map(withoutEvidence), 2)}\n`
   const failed = decideOutcome(countResults(report.results), policy).failed
   const context = reportContext(report, {
     failed,

@@ -36,6 +36,15 @@ export interface Counts {
   accepted: number
 }
 
+/**
+ * A result without the detector's evidence: what the outputs, results files and JSON carry (the
+ * evidence is the gallery's and `--explain`'s).
+ */
+export function withoutEvidence(result: ImageResult): ImageResult {
+  const { evidence: _evidence, ...rest } = result
+  return rest
+}
+
 /** A pass whose body style is not the one the repository requires is a rejection. */
 export function applyBodystyleRule(
   detection: Detection,

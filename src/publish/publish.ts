@@ -2,7 +2,13 @@ import type { Config } from '../config/config.js'
 import { errorMessage } from '../core/errors.js'
 import type { RepoRef } from '../core/types.js'
 import { terminalJson } from '../core/untrusted.js'
-import { countResults, decideOutcome, type ImageResult, type RunOutcome } from '../decide/decide.js'
+import {
+  countResults,
+  decideOutcome,
+  withoutEvidence,
+  type ImageResult,
+  type RunOutcome,
+} from '../decide/decide.js'
 import { describeGitHubError } from '../github/errors.js'
 import type { Octokit } from '../github/api.js'
 import { encodeRecord } from '../record/comment-record.js'
@@ -61,7 +67,7 @@ export async function publish(
   const counts = countResults(results)
   const verdict = decideOutcome(counts, config)
   // Evidence (kept for the gallery) is the gallery's; the output stays one short item per image.
-  io.setOutput('results', terminalJson(results.map(({ evidence: _evidence, ...result }) => result)))
+  io.setOutput('results', terminalJson(results.map(withoutEvidence)))
   io.setOutput('checked', counts.checked)
   io.setOutput('passed', counts.passed)
   io.setOutput('rejected', counts.rejected)

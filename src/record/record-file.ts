@@ -1,9 +1,8 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
-import { constants } from 'node:fs'
-import { open } from 'node:fs/promises'
 import { writeFileAtomic } from '../core/atomic-file.js'
 import { errorMessage } from '../core/errors.js'
 import { asObject } from '../core/json.js'
+import { readRegularFile } from '../core/regular-file.js'
 import { parsed, problem, type Parsed } from '../core/result.js'
 import type { Logger } from '../core/log.js'
 import { safeText } from '../core/untrusted.js'
@@ -202,25 +201,6 @@ export function decodeRecordFile(text: string, key = ''): Parsed<VerdictRecord> 
   return recordFromJson(value, key)
 }
 
-/**
- * The file's text when it is a regular file of a plausible size. A FIFO or a device (`/dev/zero`)
- * is refused before anything is read, and no more than the limit is ever read.
- */
-async function readRegularFile(path: string, maxBytes: number): Promise<Parsed<string>> {
-  // O_NONBLOCK: opening a FIFO with no writer would otherwise wait forever.
-  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK)
-  try {
-    const info = await handle.stat()
-    if (!info.isFile()) return problem('it is not a regular file')
-    if (info.size > maxBytes) return problem('it is larger than any verdict record')
-    const buffer = Buffer.alloc(info.size)
-    const { bytesRead } = await handle.read(buffer, 0, info.size, 0)
-    return parsed(buffer.subarray(0, bytesRead).toString('utf8'))
-  } finally {
-    await handle.close()
-  }
-}
-
 export interface RecordFileExpectation {
   identity: string
   scope: string
@@ -241,7 +221,7 @@ export async function readRecordFile(
   const shown = safeText(path)
   let text: Parsed<string>
   try {
-    text = await readRegularFile(path, MAX_RECORD_FILE_BYTES)
+    text = await readRegularFile(path, MAX_RECORD_FILE_BYTES, 'verdict record')
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
       log.info(`No record file at ${shown} yet: it is written at the end of this run.`)

@@ -84,14 +84,14 @@ export class VerdictCache {
   /** Whether a previous record was offered but belongs to another detector or another scope. */
   readonly foreign: boolean
 
-  /** `identity` is the detector's, or `{ hashed }` when only the written form is known (a merge). */
+  /** `identity` is the detector's identity, hashed here for the record. */
   constructor(
-    identity: string | { hashed: string },
+    identity: string,
     readonly scope: string,
     previous?: VerdictRecord,
     private readonly now: () => number = Date.now,
   ) {
-    this.identity = typeof identity === 'string' ? identityHash(identity) : identity.hashed
+    this.identity = identityHash(identity)
     this.foreign =
       previous !== undefined && (previous.identity !== this.identity || previous.scope !== scope)
     if (previous !== undefined && !this.foreign) {

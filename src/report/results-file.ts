@@ -1,14 +1,13 @@
-import { constants } from 'node:fs'
-import { open } from 'node:fs/promises'
 import { writeFileAtomic } from '../core/atomic-file.js'
 import { asNumber, asObject, asString } from '../core/json.js'
+import { readRegularFile } from '../core/regular-file.js'
 import { parsed, problem, type Parsed } from '../core/result.js'
 import { MAX_SHARDS, inShard, type Shard } from '../core/shard.js'
 import type { SkippedPath } from '../core/types.js'
-import { countResults, type Counts, type ImageResult } from '../decide/decide.js'
+import { countResults, withoutEvidence, type Counts, type ImageResult } from '../decide/decide.js'
 import type { DetectorStats } from '../detect/types.js'
 import { recordFromJson, recordToJson, type RecordFileJson } from '../record/record-file.js'
-import type { VerdictRecord } from '../record/verdicts.js'
+import type { RecordedVerdict, VerdictRecord } from '../record/verdicts.js'
 import type { RunReport } from './run-report.js'
 
 export const RESULTS_FILE_FORMAT = 'animate-anyone-check/results'
@@ -55,7 +54,7 @@ export function toResultsFile(report: RunReport): ResultsFile {
     reused: report.reused,
     stats: report.stats,
     skipped: report.skipped,
-    results: report.results.map(({ evidence: _evidence, ...result }) => result),
+    results: report.results.map(withoutEvidence),
     record: recordToJson(own),
   }
 }
@@ -164,21 +163,37 @@ export function parseResultsFile(text: string): Parsed<RunReport> {
     skipped,
     reused,
     stats: { requests, retries, throttled },
-    verdicts: record.value.verdicts,
+    verdicts: ownVerdicts(record.value.verdicts, { index, count }, results),
   })
+}
+
+/**
+ * The verdicts a shard's file may carry: only its own blobs' (as `toResultsFile` writes them), and
+ * none that contradicts the file's own result for the same blob. The rest could only be planted.
+ */
+function ownVerdicts(
+  verdicts: ReadonlyMap<string, RecordedVerdict>,
+  shard: Shard,
+  results: readonly ImageResult[],
+): Map<string, RecordedVerdict> {
+  const statusBySha = new Map<string, string>()
+  for (const result of results) {
+    if (result.sha === null) continue
+    // An accepted image was rejected: its verdict is a rejection.
+    statusBySha.set(result.sha, result.status === 'accepted' ? 'reject' : result.status)
+  }
+  return new Map(
+    [...verdicts].filter(([sha, verdict]) => {
+      const shown = statusBySha.get(sha)
+      return inShard(sha, shard) && (shown === undefined || shown === verdict.status)
+    }),
+  )
 }
 
 /** Results files are written by the action or the CLI; a far larger file is not one of them. */
 const MAX_RESULTS_FILE_BYTES = 256 * 1024 * 1024
 
 export async function readResultsFile(path: string): Promise<Parsed<RunReport>> {
-  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK)
-  try {
-    const info = await handle.stat()
-    if (!info.isFile()) return problem('it is not a regular file')
-    if (info.size > MAX_RESULTS_FILE_BYTES) return problem('it is larger than any results file')
-    return parseResultsFile(await handle.readFile('utf8'))
-  } finally {
-    await handle.close()
-  }
+  const text = await readRegularFile(path, MAX_RESULTS_FILE_BYTES, 'results file')
+  return text.ok ? parseResultsFile(text.value) : text
 }

@@ -1,6 +1,6 @@
 import { WHOLE_RUN, describeShard, type Shard } from '../core/shard.js'
 import type { SkippedPath } from '../core/types.js'
-import { countResults, type Counts, type ImageResult } from '../decide/decide.js'
+import type { ImageResult } from '../decide/decide.js'
 import type { DetectorStats } from '../detect/types.js'
 import type { RecordedVerdict } from '../record/verdicts.js'
 
@@ -33,11 +33,6 @@ export interface RunReport {
 
 /** The run is of files on disk (`aa-check`), not of a repository's commit. */
 export const LOCAL_RUN = 'local'
-
-export const NO_REQUESTS: DetectorStats = { requests: 0, retries: 0, throttled: 0 }
-
-export const reportCounts = (report: Pick<RunReport, 'results'>): Counts =>
-  countResults(report.results)
 
 /** What the report says it compared: the shard named when the run checked one. */
 export function describeScope(report: Pick<RunReport, 'scope' | 'shard' | 'results'>): string {

@@ -5,7 +5,7 @@ import { checkLocalTargets } from '../detect.js'
 import { writeCliGallery } from '../gallery.js'
 import { UsageError, type CliIo } from '../io.js'
 import { DETECTION_OPTIONS, cliSettings } from '../options.js'
-import type { ImageResult } from '../../decide/decide.js'
+import { withoutEvidence, type ImageResult } from '../../decide/decide.js'
 import {
   countsLine,
   evidenceLines,
@@ -60,7 +60,7 @@ export async function check(argv: string[], io: CliIo): Promise<number> {
   if (values.html !== undefined) {
     await writeCliGallery(values.html, report, targets, settings.timeoutMs, io)
   }
-  const shown = values.explain ? results : results.map(({ evidence: _evidence, ...r }) => r)
+  const shown = values.explain ? results : results.map(withoutEvidence)
   if (values.json) io.stdout(`${terminalJson(shown, 2)}\n`)
   else {
     const recap = results.length > 1 ? recapLines(results, io.paint) : []

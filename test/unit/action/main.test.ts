@@ -260,6 +260,17 @@ describe('run with merge-results', () => {
     expect(accepted.failed).toEqual([])
   })
 
+  it('names results files of an older version (no blob SHAs) as such', async () => {
+    const pull = openPull(fake.github, { 'a.jpg': 'a' })
+    const glob = await runShards(pull, 1, { 'a.jpg': passFull })
+    const path = join(dir, 'shards/1.json')
+    const file = JSON.parse(await readFile(path, 'utf8')) as { results: Record<string, unknown>[] }
+    for (const result of file.results) delete result.sha
+    await writeFile(path, JSON.stringify(file))
+    const old = await runOn(pull, { 'merge-results': glob })
+    expect(old.failed[0]).toContain('written by an older version of the action, without blob SHAs')
+  })
+
   it('refuses files whose results are not exactly the images of the commit', async () => {
     const pull = openPull(fake.github, { 'a.jpg': 'a', 'b.jpg': 'b' })
     const glob = await runShards(pull, 1, { 'a.jpg': passFull, 'b.jpg': twoPeople })

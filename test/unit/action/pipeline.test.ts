@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { runCheck } from '../../../src/action/pipeline.js'
 import type { RunOutcome } from '../../../src/decide/decide.js'
 import type { PullRequestTarget } from '../../../src/publish/comment.js'
-import { reportCounts, type RunReport } from '../../../src/report/run-report.js'
+import type { RunReport } from '../../../src/report/run-report.js'
+import { countResults } from '../../../src/decide/decide.js'
 import { publish } from '../../../src/publish/publish.js'
 import { COMMENT_MARKER } from '../../../src/report/render.js'
 import { GatherError } from '../../../src/core/errors.js'
@@ -235,7 +236,7 @@ describe('runCheck + publish on a pull request', () => {
     const { trigger } = openPull(fake.github, { 'notes.txt': 'text' })
     const detector = new StubDetector({})
     const { report, io } = await runAndPublish(trigger, detector)
-    expect(reportCounts(report).checked).toBe(0)
+    expect(countResults(report.results).checked).toBe(0)
     expect(detector.jobs).toHaveLength(0)
     expect(io.messages('notice')).toEqual(['No images to check in the 1 files changed by #7.'])
     expect(commentsOn(7)).toHaveLength(0)

@@ -10,6 +10,7 @@ import {
   type NamedResults,
 } from '../../../src/report/merge.js'
 import { parseResultsFile, toResultsFile } from '../../../src/report/results-file.js'
+import { recordToJson } from '../../../src/record/record-file.js'
 import type { RunReport } from '../../../src/report/run-report.js'
 import { inShard, type Shard } from '../../../src/core/shard.js'
 import type { ImageResult } from '../../../src/decide/decide.js'
@@ -141,6 +142,40 @@ describe('mergeShards and times', () => {
 })
 
 describe('results files', () => {
+  it("read only the shard's own verdicts, and none that contradicts the file's own results", () => {
+    const shard = { index: 1, count: 3 }
+    const shas = Array.from({ length: 30 }, (_, i) => sha(i))
+    const mine = shas.find((s) => inShard(s, shard)) ?? ''
+    const kept = shas.filter((s) => inShard(s, shard))[1] ?? ''
+    const theirs = shas.find((s) => !inShard(s, shard)) ?? ''
+    const file = toResultsFile({
+      repository: 'acme/photos',
+      sha: 'a'.repeat(40),
+      scope: 's',
+      shard,
+      detector: 'd',
+      identity: identityHash(IDENTITY),
+      results: [{ ...result('a.jpg', 'reject'), sha: mine }],
+      reused: 0,
+      stats: { requests: 1, retries: 0, throttled: 0 },
+      skipped: [],
+      verdicts: new Map(),
+    })
+    // Written by hand, as an edited file would be: a pass for the rejected blob, one for another
+    // shard's blob, and a verdict of an earlier run for another blob of this shard.
+    const planted = recordToJson({
+      identity: identityHash(IDENTITY),
+      scope: 'acme/photos',
+      verdicts: new Map([
+        [mine, { status: 'pass', at: 1 }],
+        [theirs, { status: 'pass', at: 1 }],
+        [kept, { status: 'reject', at: 1 }],
+      ]),
+    })
+    const read = parseResultsFile(JSON.stringify({ ...file, record: planted }))
+    expect(read.ok && [...read.value.verdicts.keys()]).toEqual([kept])
+  })
+
   it.each([
     ['not JSON', 'x', 'it is not valid JSON'],
     ['another file', '{"format":"x"}', 'it is not a results file'],
