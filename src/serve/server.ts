@@ -24,6 +24,8 @@ const MAX_BODY_BYTES = 64 * 1024
 const MAX_FORM_OVERHEAD_BYTES = 64 * 1024
 /** Uploads read at once, their policy and signature checked: each holds up to a file's bytes. */
 const MAX_UPLOADS_IN_FLIGHT = 8
+/** Uploads being received (their fields not yet checked, or their file arriving) at most. */
+const MAX_UPLOADS_RECEIVING = 64
 const UPLOAD_TTL_MS = 300_000
 /**
  * After a 413, how much more of the body is read and dropped: a client still sending when the
@@ -207,6 +209,9 @@ export function createDetectionServer(options: ServeOptions): {
       text = (await readBody(req, MAX_BODY_BYTES)).toString('utf8')
     } catch (cause) {
       if (cause instanceof BodyTooLargeError) return tooLarge(MAX_BODY_BYTES, requestId)
+      if (cause instanceof UploadTooSlowError) {
+        return { ...error(400, 'RequestTimeout', cause.message, requestId), close: true }
+      }
       throw cause
     }
     let body: unknown
@@ -277,12 +282,16 @@ export function createDetectionServer(options: ServeOptions): {
   async function upload(req: IncomingMessage, requestId: string): Promise<Answer> {
     const client = req.socket.remoteAddress ?? ''
     const fromClient = uploadsByClient.get(client) ?? 0
-    if (fromClient >= options.uploadsPerClient) {
+    // Every client address together too: many addresses (an IPv6 prefix) hold no more than this.
+    const receiving = [...uploadsByClient.values()].reduce((sum, count) => sum + count, 0)
+    if (fromClient >= options.uploadsPerClient || receiving >= MAX_UPLOADS_RECEIVING) {
       return {
         ...error(
           429,
           'Throttling',
-          'Too many uploads in flight from this address; retry later.',
+          fromClient >= options.uploadsPerClient
+            ? 'Too many uploads in flight from this address; retry later.'
+            : 'Too many uploads in flight; retry later.',
           requestId,
         ),
         unread: true,
@@ -502,44 +511,21 @@ function uploadHost(req: IncomingMessage): string {
   return `${proto}://${address}:${localPort}${UPLOAD_HOST_PATH}`
 }
 
+/** A JSON request body is 64 KiB at most: it must arrive within this, however it is trickled. */
+const JSON_BODY_PACE = { timeoutMs: 10_000, minBytesPerSecond: 0, graceMs: 0 }
+
 /**
- * Reads a request body whole; a body over `maxBytes` is refused before or while it arrives. The
- * rest of a refused body is left unread (not destroyed), so the 413 can still be sent.
+ * Reads a request body whole, within a deadline; a body over `maxBytes` is refused before or while
+ * it arrives, and its rest is left unread (not destroyed), so the 413 can still be sent.
  */
-function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
-  if (Number(req.headers['content-length'] ?? 0) > maxBytes) {
-    return Promise.reject(new BodyTooLargeError(maxBytes))
+async function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  if (Number(req.headers['content-length'] ?? 0) > maxBytes) throw new BodyTooLargeError(maxBytes)
+  const body = new PacedBody(req, maxBytes, JSON_BODY_PACE)
+  try {
+    return await body.whole()
+  } finally {
+    body.stop()
   }
-  return new Promise<Buffer>((resolve, reject) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    const stop = () => {
-      req.off('data', onData)
-      req.off('end', onEnd)
-      req.off('error', onError)
-    }
-    const onData = (chunk: Buffer) => {
-      size += chunk.length
-      if (size > maxBytes) {
-        stop()
-        req.pause()
-        reject(new BodyTooLargeError(maxBytes))
-        return
-      }
-      chunks.push(chunk)
-    }
-    const onEnd = () => {
-      stop()
-      resolve(Buffer.concat(chunks))
-    }
-    const onError = (cause: Error) => {
-      stop()
-      reject(cause)
-    }
-    req.on('data', onData)
-    req.on('end', onEnd)
-    req.on('error', onError)
-  })
 }
 
 /**

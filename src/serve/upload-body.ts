@@ -150,12 +150,16 @@ function seconds(ms: number): string {
   return `${Number((ms / 1000).toFixed(2))} s`
 }
 
-/** The boundary of a multipart/form-data Content-Type, or undefined. */
+/**
+ * The boundary of a multipart/form-data Content-Type, or undefined: the first `boundary` parameter
+ * (never one inside another parameter's quoted value), whole and at most 70 characters (RFC 2046),
+ * as the form parser will read it.
+ */
+const BOUNDARY =
+  /^multipart\/form-data\s*;(?:[^;"]*(?:"[^"]*"[^;"]*)*;)*?\s*boundary=(?:"([^"]{1,70})"|([^;\s"]{1,70}))\s*(?:;|$)/i
+
 export function multipartBoundary(contentType: string): string | undefined {
-  const match =
-    /^multipart\/form-data\s*;(?:.*;)?\s*boundary=(?:"([^"]{1,70})"|([^;\s"]{1,70}))/i.exec(
-      contentType,
-    )
+  const match = BOUNDARY.exec(contentType)
   return match?.[1] ?? match?.[2]
 }
 

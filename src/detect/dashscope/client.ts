@@ -88,10 +88,13 @@ export class DashScopeDetector implements Detector {
     const uploader = this.uploader
     if (uploader === undefined) return this.detectUrl(job.path, job.url, false)
     for (let upload = 0; ; upload++) {
-      // Bounded like the requests, so a large run does not hold every image in memory at once.
-      const uploaded = await this.uploads.add(() => uploader.upload(job))
-      if ('status' in uploaded) return uploaded
-      const detection = await this.detectUrl(job.path, uploaded.url, true)
+      // Upload and detection as one step, bounded like the requests: at most `concurrency` images
+      // wait in the temporary storage undetected (they expire there), and a large run never holds
+      // every image in memory at once.
+      const detection = await this.uploads.add(async () => {
+        const uploaded = await uploader.upload(job)
+        return 'status' in uploaded ? uploaded : this.detectUrl(job.path, uploaded.url, true)
+      })
       // The storage lost the object (expired or evicted): no verdict on the image, so upload again.
       if (detection.code !== OBJECT_MISSING_CODE || detection.status !== 'error') return detection
       if (upload >= MAX_REUPLOADS) {

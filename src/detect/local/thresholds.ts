@@ -103,7 +103,7 @@ export const THRESHOLDS = {
 } as const
 
 /**
- * The logic of rules.ts, numbered: bump it when a rule changes without a number here changing, so
+ * The logic of the rules (rules/*.ts), numbered: bump it when a rule changes without a number here changing, so
  * verdicts recorded under the old rules (keyed by the detector's identity) are not reused.
  */
 export const RULES_REVISION = 4

@@ -10,6 +10,12 @@ const field = (name: string, value: string) =>
   `Content-Disposition: form-data; name="${name}"\r\n\r\n${value}`
 
 describe('multipartBoundary', () => {
+  it('reads the first boundary parameter, whole, never one inside a quoted value', () => {
+    expect(multipartBoundary('multipart/form-data; x="boundary=evil"; boundary=good')).toBe('good')
+    expect(multipartBoundary('multipart/form-data; boundary=first; boundary=second')).toBe('first')
+    expect(multipartBoundary(`multipart/form-data; boundary=${'a'.repeat(71)}`)).toBeUndefined()
+  })
+
   it('reads the boundary, quoted or not, and nothing else', () => {
     expect(multipartBoundary('multipart/form-data; boundary=abc123')).toBe('abc123')
     expect(multipartBoundary('Multipart/Form-Data; charset=utf-8; boundary="a b"')).toBe('a b')

@@ -2,7 +2,7 @@ import type { FaceReading } from '../face.js'
 import { boxArea, intersection, type DetectedObject } from '../objects.js'
 import type { Observation } from '../observation.js'
 import { THRESHOLDS } from '../thresholds.js'
-import { area, distance, type Body, type Finding, type Thresholds } from './geometry.js'
+import { distance, type Body, type Finding, type Thresholds } from './geometry.js'
 
 /** Where the subject's face is, and how the head is turned. */
 export interface Head {
@@ -16,7 +16,7 @@ export function headOf(observation: Observation): Head | undefined {
   if (reading === undefined) return undefined
   const crop = reading.crop
   const inside = intersection(crop, { left: 0, top: 0, right: 1, bottom: 1 })
-  return { reading, outside: area(crop) > 0 ? 1 - inside / area(crop) : 0 }
+  return { reading, outside: boxArea(crop) > 0 ? 1 - inside / boxArea(crop) : 0 }
 }
 
 export function faceHidden(body: Body): Finding | undefined {

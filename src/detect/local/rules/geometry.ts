@@ -53,9 +53,6 @@ export class Body {
 
 export const distance = (a: Point, b: Point): number => Math.hypot(a.x - b.x, a.y - b.y)
 
-export const area = (b: Box): number =>
-  Math.max(0, b.right - b.left) * Math.max(0, b.bottom - b.top)
-
 export const boxHeight = (b: Box): number => b.bottom - b.top
 
 export const toBox = (b: Box): EvidenceBox =>

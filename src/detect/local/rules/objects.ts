@@ -1,6 +1,6 @@
 import type { DetectedObject } from '../objects.js'
 import { THRESHOLDS } from '../thresholds.js'
-import { boxHeight, type Body, type Finding, type Thresholds } from './geometry.js'
+import type { Body, Finding, Thresholds } from './geometry.js'
 import type { PersonFound } from './people.js'
 
 /**
@@ -36,13 +36,13 @@ export function heldObjects(
   body: Body | undefined,
   limits: Thresholds = THRESHOLDS,
 ): DetectedObject[] {
-  if (subject === undefined) return []
-  const torso = body ? body.torsoLength() / body.height : boxHeight(subject.box) / 3
-  const reach = torso * limits.handReach
+  // Held means at a hand: without a body's wrists nothing is held.
+  if (subject === undefined || body === undefined) return []
+  const reach = (body.torsoLength() / body.height) * limits.handReach
   return objects.filter((o) => {
     if (!LARGE_OBJECTS.has(o.label) || o.score < limits.heldObjectScore) return false
     return (['leftWrist', 'rightWrist'] as const).some((wrist) => {
-      if (body === undefined || !body.visible(wrist)) return false
+      if (!body.visible(wrist)) return false
       const { x, y } = body.person.keypoints[wrist]
       const ry = reach
       const rx = (reach * body.height) / body.width

@@ -1,8 +1,8 @@
-import { intersection, iou, type Box, type DetectedObject } from '../objects.js'
+import { boxArea, intersection, iou, type Box, type DetectedObject } from '../objects.js'
 import type { Observation } from '../observation.js'
 import type { Person } from '../pose.js'
 import { THRESHOLDS } from '../thresholds.js'
-import { area, boxHeight, type Finding, type Thresholds } from './geometry.js'
+import { boxHeight, type Finding, type Thresholds } from './geometry.js'
 
 /** One person counted, by the COCO detector or (where it missed them) by MoveNet. */
 export interface PersonFound {
@@ -32,7 +32,7 @@ export function keypointBox(person: Person, limits: Thresholds = THRESHOLDS): Bo
 function sameBody(person: Person, box: Box, limits: Thresholds): number {
   const around = keypointBox(person, limits)
   const boxInside =
-    around === undefined || area(box) === 0 ? 0 : intersection(box, around) / area(box)
+    around === undefined || boxArea(box) === 0 ? 0 : intersection(box, around) / boxArea(box)
   return Math.max(shareInside(person, box, limits), boxInside)
 }
 
@@ -74,7 +74,7 @@ export function findPeople(
   for (const box of boxes) {
     const duplicate = kept.some((k) => {
       const shared = intersection(k.box, box.box)
-      const smaller = Math.min(area(k.box), area(box.box))
+      const smaller = Math.min(boxArea(k.box), boxArea(box.box))
       return smaller > 0 && shared / smaller > limits.samePersonOverlap
     })
     if (!duplicate) kept.push(box)
@@ -100,7 +100,7 @@ export function findPeople(
         (other) =>
           other !== person &&
           other.pose !== undefined &&
-          intersection(person.box, other.box) / (area(person.box) || 1) > limits.maxShareInBody,
+          intersection(person.box, other.box) / (boxArea(person.box) || 1) > limits.maxShareInBody,
       ),
   )
   for (const pose of unclaimed) {
