@@ -78033,7 +78033,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5436:
+/***/ 1259:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -83089,11 +83089,13 @@ class DashScopeDetector {
         if (uploader === undefined)
             return this.detectUrl(job.path, job.url, false);
         for (let upload = 0;; upload++) {
-            // Bounded like the requests, so a large run does not hold every image in memory at once.
-            const uploaded = await this.uploads.add(() => uploader.upload(job));
-            if ('status' in uploaded)
-                return uploaded;
-            const detection = await this.detectUrl(job.path, uploaded.url, true);
+            // Upload and detection as one step, bounded like the requests: at most `concurrency` images
+            // wait in the temporary storage undetected (they expire there), and a large run never holds
+            // every image in memory at once.
+            const detection = await this.uploads.add(async () => {
+                const uploaded = await uploader.upload(job);
+                return 'status' in uploaded ? uploaded : this.detectUrl(job.path, uploaded.url, true);
+            });
             // The storage lost the object (expired or evicted): no verdict on the image, so upload again.
             if (detection.code !== OBJECT_MISSING_CODE || detection.status !== 'error')
                 return detection;
@@ -84815,7 +84817,7 @@ const THRESHOLDS = {
     minMeanLuma: 40,
 };
 /**
- * The logic of rules.ts, numbered: bump it when a rule changes without a number here changing, so
+ * The logic of the rules (rules/*.ts), numbered: bump it when a rule changes without a number here changing, so
  * verdicts recorded under the old rules (keyed by the detector's identity) are not reused.
  */
 const RULES_REVISION = 4;
@@ -84896,6 +84898,7 @@ function walkJpeg(bytes) {
         exif: undefined,
         scans: 0,
         frames: [],
+        frameCount: 0,
         components: 0,
         adobeTransform: undefined,
     };
@@ -84933,9 +84936,11 @@ function walkJpeg(bytes) {
                 width: u16be(data, 3),
                 components: data[5] ?? 0,
             };
-            if (found.frames.length === 0)
+            if (found.frameCount === 0)
                 found.components = frame.components;
-            found.frames.push(frame);
+            if (found.frameCount < 2)
+                found.frames.push(frame);
+            found.frameCount++;
         }
         else if (marker === 0xe1 && found.exif === undefined && ascii(data, 0, 6) === 'Exif\0\0')
             found.exif = data.subarray(6);
@@ -85112,11 +85117,11 @@ function headerSize(bytes, format) {
  * size the decoder allocates for.
  */
 function jpegSize(walk) {
-    const [frame, ...others] = walk.frames;
+    const [frame, second] = walk.frames;
     if (frame === undefined)
         return unreadable('JPEG');
-    if (others.length > 0)
-        return reject('InvalidURL', `The JPEG file has ${walk.frames.length} frame headers (the first ${frame.width}×${frame.height}, then ${others[0]?.width ?? 0}×${others[0]?.height ?? 0}); a photo has one.`);
+    if (second !== undefined)
+        return reject('InvalidURL', `The JPEG file has ${walk.frameCount} frame headers (the first ${frame.width}×${frame.height}, then ${second.width}×${second.height}); a photo has one.`);
     return { width: frame.width, height: frame.height };
 }
 
@@ -92696,9 +92701,9 @@ class ImageDecoder {
  * another parser. Without a frame header the decoder refuses the file in its own words.
  */
 function allocatedFrame(walk) {
-    const [frame, ...others] = walk.frames;
-    if (others.length > 0)
-        throw new UndecodableError(`it has ${walk.frames.length} frame headers; a photo has one`);
+    const [frame] = walk.frames;
+    if (walk.frameCount > 1)
+        throw new UndecodableError(`it has ${walk.frameCount} frame headers; a photo has one`);
     if (frame !== undefined && Math.max(frame.width, frame.height) >= LIMITS.maxLongestSide)
         throw new UndecodableError(`its frame is ${frame.width}×${frame.height}, over the ${LIMITS.maxLongestSide} px limit`);
     return frame;
@@ -92957,6 +92962,48 @@ async function writeGallery(file, sources, options = {}) {
     return { path, ...counts };
 }
 
+;// CONCATENATED MODULE: ./src/report/run-report.ts
+
+/** The run is of files on disk (`aa-check`), not of a repository's commit. */
+const LOCAL_RUN = 'local';
+/** What the report says it compared: the shard named when the run checked one. */
+function describeScope(report) {
+    if (report.shard.count === WHOLE_RUN.count)
+        return report.scope;
+    const images = report.results.length;
+    return `${report.scope}, shard ${describeShard(report.shard)} (${images} image${images === 1 ? '' : 's'})`;
+}
+
+;// CONCATENATED MODULE: ./src/publish/gallery.ts
+
+
+
+
+
+/**
+ * Writes the `gallery` page and sets its output. A gallery that cannot be written warns: it is a
+ * view of the report, and the check's outcome never depends on it. Returns the path the report's
+ * footer names (relative to the workspace), or undefined when none was written.
+ */
+async function publishGallery(report, readBytes, config, io) {
+    if (config.gallery === undefined)
+        return undefined;
+    try {
+        const written = await io.group('Writing the evidence gallery', () => writeGallery(config.gallery ?? '', report.results.map((result) => {
+            const read = readBytes.get(result.path);
+            return read === undefined ? { result } : { result, readBytes: read };
+        }), { title: describeScope(report), detector: report.detector }));
+        io.setOutput('gallery', written.path);
+        io.info(`Evidence gallery ${safeText(written.path)}: ${written.cards} image(s), ${written.thumbnails} with a thumbnail${written.left > 0 ? `, ${written.left} left out` : ''}.`);
+        const shown = config.workspace === undefined ? written.path : (0,external_node_path_.relative)(config.workspace, written.path);
+        return shown.startsWith('..') ? written.path : shown;
+    }
+    catch (error) {
+        io.warning(`Could not write the evidence gallery ${safeText(config.gallery)}: ${safeText(errorMessage(error))}`);
+        return undefined;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/decide/decide.ts
 /** A result's status as one word for a log line or a terminal (six letters, for columns). */
 const STATUS_WORDS = {
@@ -92965,6 +93012,14 @@ const STATUS_WORDS = {
     error: 'ERROR',
     accepted: 'ACCEPT',
 };
+/**
+ * A result without the detector's evidence: what the outputs, results files and JSON carry (the
+ * evidence is the gallery's and `--explain`'s).
+ */
+function withoutEvidence(result) {
+    const { evidence: _evidence, ...rest } = result;
+    return rest;
+}
 /** A pass whose body style is not the one the repository requires is a rejection. */
 function applyBodystyleRule(detection, required, audience = 'action') {
     if (detection.status !== 'pass' || required === 'any' || detection.bodystyle === required) {
@@ -93016,7 +93071,7 @@ function isAccepted(result, accept) {
         sha !== undefined &&
         accept.some((entry) => entry.sha === sha && (entry.path ?? result.path) === result.path));
 }
-function decide_countResults(results) {
+function countResults(results) {
     const count = (status) => results.filter((r) => r.status === status).length;
     return {
         checked: results.length,
@@ -93051,51 +93106,6 @@ function decideOutcome(counts, policy) {
         verdict.warning = `${errors} image${errors === 1 ? '' : 's'} could not be checked (on-api-error: warn).`;
     }
     return verdict;
-}
-
-;// CONCATENATED MODULE: ./src/report/run-report.ts
-
-
-/** The run is of files on disk (`aa-check`), not of a repository's commit. */
-const LOCAL_RUN = 'local';
-const NO_REQUESTS = { requests: 0, retries: 0, throttled: 0 };
-const reportCounts = (report) => countResults(report.results);
-/** What the report says it compared: the shard named when the run checked one. */
-function describeScope(report) {
-    if (report.shard.count === WHOLE_RUN.count)
-        return report.scope;
-    const images = report.results.length;
-    return `${report.scope}, shard ${describeShard(report.shard)} (${images} image${images === 1 ? '' : 's'})`;
-}
-
-;// CONCATENATED MODULE: ./src/publish/gallery.ts
-
-
-
-
-
-/**
- * Writes the `gallery` page and sets its output. A gallery that cannot be written warns: it is a
- * view of the report, and the check's outcome never depends on it. Returns the path the report's
- * footer names (relative to the workspace), or undefined when none was written.
- */
-async function publishGallery(report, readBytes, config, io) {
-    if (config.gallery === undefined)
-        return undefined;
-    try {
-        const written = await io.group('Writing the evidence gallery', () => writeGallery(config.gallery ?? '', report.results.map((result) => {
-            const read = readBytes.get(result.path);
-            return read === undefined ? { result } : { result, readBytes: read };
-        }), { title: describeScope(report), detector: report.detector }));
-        io.setOutput('gallery', written.path);
-        io.info(`Evidence gallery ${safeText(written.path)}: ${written.cards} image(s), ${written.thumbnails} with a thumbnail${written.left > 0 ? `, ${written.left} left out` : ''}.`);
-        const shown = config.workspace === undefined ? written.path : (0,external_node_path_.relative)(config.workspace, written.path);
-        return shown.startsWith('..') ? written.path : shown;
-    }
-    catch (error) {
-        io.warning(`Could not write the evidence gallery ${safeText(config.gallery)}: ${safeText(errorMessage(error))}`);
-        return undefined;
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/record/comment-record.ts
@@ -93232,7 +93242,7 @@ const CLI_EXPLANATIONS = {
 function explain(code, audience = 'action') {
     const known = code === null
         ? undefined
-        : EXPLANATIONS[code] !== undefined
+        : Object.hasOwn(EXPLANATIONS, code)
             ? code
             : code.startsWith('InvalidFile')
                 ? 'CheckFailed'
@@ -93416,7 +93426,7 @@ function commentMarker(key = '') {
 /** The context of a run's report: its facts, with how it is shown where. */
 function reportContext(report, view) {
     return {
-        counts: decide_countResults(report.results),
+        counts: countResults(report.results),
         scope: describeScope(report),
         detector: report.detector,
         sha: report.sha,
@@ -93679,13 +93689,18 @@ function capBytes(text, max) {
     }
     return `${cut}…`;
 }
-/** The report within GitHub's cap, with a line saying where the rest is when it was cut. */
+/**
+ * The report within GitHub's cap. The caller renders it to fit (rows left out, said in the report);
+ * this is the last guard, cut on a character boundary with a line saying where the rest is.
+ */
 function capSummary(summary) {
     const max = CHECK_RUN_LIMITS.summaryChars;
     if (summary.length <= max)
         return summary;
     const note = '\n\n… (cut to GitHub’s limit for a check run; the job summary has the full report)';
-    return summary.slice(0, max - note.length) + note;
+    const cut = summary.slice(0, max - note.length);
+    // Never half a surrogate pair: a cut between the two would leave a broken character.
+    return (/[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut) + note;
 }
 /**
  * A `failure` annotation on every rejected file, then a `warning` on every image that could not be
@@ -93752,6 +93767,7 @@ async function publishCheckRun(octokit, request) {
         }
         return {
             kind: 'fallback',
+            annotated: 0,
             notice: noPermission(error)
                 ? `No check run: this token lacks "checks: write" (pull requests from forks always do), so rejected files are annotated by the workflow instead (at most max-annotations).`
                 : `No check run (${cause}); rejected files are annotated by the workflow instead (at most max-annotations).`,
@@ -93772,10 +93788,11 @@ async function publishCheckRun(octokit, request) {
             const what = `Check run ${id} was created, but annotating files ${at + 1}–${Math.min(at + ANNOTATIONS_PER_REQUEST, annotations.length)} of ${annotations.length} failed: ${describeGitHubError(error)}`;
             if (request.mode === 'true')
                 throw new CheckRunError(`${what}.`);
-            // Every file still gets its mark: the workflow annotates them as without a check run.
+            // Every file still gets its mark: the workflow annotates the rest.
             return {
                 kind: 'fallback',
-                notice: `${what}; rejected files are annotated by the workflow instead (at most max-annotations).`,
+                annotated: at,
+                notice: `${what}; the rest are annotated by the workflow instead (at most max-annotations).`,
             };
         }
         requests++;
@@ -93892,10 +93909,10 @@ const SUMMARY_LIMIT = 1_000_000;
 async function publish(report, target, options) {
     const { io, config } = options;
     const { results } = report;
-    const counts = decide_countResults(results);
+    const counts = countResults(results);
     const verdict = decideOutcome(counts, config);
     // Evidence (kept for the gallery) is the gallery's; the output stays one short item per image.
-    io.setOutput('results', terminalJson(results.map(({ evidence: _evidence, ...result }) => result)));
+    io.setOutput('results', terminalJson(results.map(withoutEvidence)));
     io.setOutput('checked', counts.checked);
     io.setOutput('passed', counts.passed);
     io.setOutput('rejected', counts.rejected);
@@ -93909,9 +93926,6 @@ async function publish(report, target, options) {
         ...(target.gallery === undefined ? {} : { gallery: target.gallery }),
     });
     const summary = renderReportWithOmissions(results, context, SUMMARY_LIMIT, countBytes);
-    await annotateFiles(report, target, summary.markdown, verdict, options, summary.omitted === 0
-        ? 'the job summary lists every image'
-        : 'the results output lists every image');
     try {
         await io.writeSummary(summary.markdown);
     }
@@ -93921,6 +93935,10 @@ async function publish(report, target, options) {
     await publishComment(report, target, summary.omitted === 0
         ? { ...context, fullListHint: 'the job summary and the results output list every image' }
         : context, verdict, options);
+    // Last: with check-run: true a refused check run fails the step, after everything else is out.
+    await annotateFiles(report, target, context, verdict, options, summary.omitted === 0
+        ? 'the job summary lists every image'
+        : 'the results output lists every image');
     if (counts.checked === 0)
         io.notice(`No images to check in ${describeScope(report)}.`);
     if (verdict.warning !== undefined)
@@ -93931,14 +93949,20 @@ async function publish(report, target, options) {
  * Every rejected or unchecked file annotated through one check run; where the token may not create
  * one (`check-run: auto` and a 403, as on fork pull requests), workflow annotations instead.
  */
-async function annotateFiles(report, target, summary, outcome, { config, octokit, io }, fullList) {
+async function annotateFiles(report, target, context, outcome, { config, octokit, io }, fullList) {
+    if (report.shard.count > 1) {
+        // The step with merge-results creates the one check run, with every shard's files in it.
+        annotate(report.results, config.maxAnnotations, io, fullList);
+        return;
+    }
+    const summary = renderReport(report.results, context, CHECK_RUN_LIMITS.summaryChars);
     const checkRun = await publishCheckRun(octokit, {
         repo: target.repo,
         headSha: report.sha,
         results: report.results,
         summary,
         title: outcome.summary,
-        conclusion: checkRunConclusion(outcome.failed, decide_countResults(report.results)),
+        conclusion: checkRunConclusion(outcome.failed, context.counts),
         mode: config.checkRun,
         commentKey: config.commentKey,
     });
@@ -93948,17 +93972,19 @@ async function annotateFiles(report, target, summary, outcome, { config, octokit
     }
     if (checkRun.kind === 'fallback')
         io.notice(checkRun.notice);
-    annotate(report.results, config.maxAnnotations, io, fullList);
+    annotate(report.results, config.maxAnnotations, io, fullList, checkRun.kind === 'fallback' ? checkRun.annotated : 0);
 }
 /**
  * One annotation per rejected file (an error), then per file that could not be checked (a
  * warning), at most `max`; a notice counts the rest. GitHub shows only a few per step anyway.
  */
-function annotate(results, max, io, fullList = 'the job summary lists every image') {
+function annotate(results, max, io, fullList = 'the job summary lists every image', alreadyAnnotated = 0) {
+    // Rejections first, then errors: the check run's order, so a check run that annotated the first
+    // files before it failed is continued, not repeated.
     const annotated = [
         ...results.filter((r) => r.status === 'reject'),
         ...results.filter((r) => r.status === 'error'),
-    ];
+    ].slice(alreadyAnnotated);
     for (const result of annotated.slice(0, max)) {
         const text = `${result.code ?? result.status}: ${result.message ?? ''}`;
         if (result.status === 'reject')
@@ -93995,6 +94021,40 @@ async function publishComment(report, target, context, verdict, { config, octoki
 ;// CONCATENATED MODULE: ./src/core/result.ts
 const parsed = (value) => ({ ok: true, value });
 const problem = (text) => ({ ok: false, problem: text });
+
+;// CONCATENATED MODULE: ./src/core/regular-file.ts
+
+
+
+/**
+ * A file's text when it is a regular file of at most `maxBytes` (`what` names it in the problem:
+ * "it is larger than any {what}"). A FIFO or a device (`/dev/zero`) is refused before a byte is
+ * read, and never more than the size it had when opened is read. Throws what `open` throws
+ * (ENOENT included), for the caller to word.
+ */
+async function readRegularFile(path, maxBytes, what) {
+    // O_NONBLOCK: opening a FIFO with no writer would otherwise wait forever.
+    const handle = await (0,promises_.open)(path, external_node_fs_namespaceObject.constants.O_RDONLY | external_node_fs_namespaceObject.constants.O_NONBLOCK);
+    try {
+        const info = await handle.stat();
+        if (!info.isFile())
+            return problem('it is not a regular file');
+        if (info.size > maxBytes)
+            return problem(`it is larger than any ${what}`);
+        const buffer = Buffer.alloc(info.size);
+        let filled = 0;
+        while (filled < buffer.length) {
+            const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, filled);
+            if (bytesRead === 0)
+                break;
+            filled += bytesRead;
+        }
+        return parsed(buffer.subarray(0, filled).toString('utf8'));
+    }
+    finally {
+        await handle.close();
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/record/verdicts.ts
 
@@ -94050,11 +94110,11 @@ class VerdictCache {
     identity;
     /** Whether a previous record was offered but belongs to another detector or another scope. */
     foreign;
-    /** `identity` is the detector's, or `{ hashed }` when only the written form is known (a merge). */
+    /** `identity` is the detector's identity, hashed here for the record. */
     constructor(identity, scope, previous, now = Date.now) {
         this.scope = scope;
         this.now = now;
-        this.identity = typeof identity === 'string' ? identityHash(identity) : identity.hashed;
+        this.identity = identityHash(identity);
         this.foreign =
             previous !== undefined && (previous.identity !== this.identity || previous.scope !== scope);
         if (previous !== undefined && !this.foreign) {
@@ -94101,7 +94161,6 @@ class VerdictCache {
 }
 
 ;// CONCATENATED MODULE: ./src/record/record-file.ts
-
 
 
 
@@ -94273,27 +94332,6 @@ function decodeRecordFile(text, key = '') {
     return recordFromJson(value, key);
 }
 /**
- * The file's text when it is a regular file of a plausible size. A FIFO or a device (`/dev/zero`)
- * is refused before anything is read, and no more than the limit is ever read.
- */
-async function readRegularFile(path, maxBytes) {
-    // O_NONBLOCK: opening a FIFO with no writer would otherwise wait forever.
-    const handle = await (0,promises_.open)(path, external_node_fs_namespaceObject.constants.O_RDONLY | external_node_fs_namespaceObject.constants.O_NONBLOCK);
-    try {
-        const info = await handle.stat();
-        if (!info.isFile())
-            return problem('it is not a regular file');
-        if (info.size > maxBytes)
-            return problem('it is larger than any verdict record');
-        const buffer = Buffer.alloc(info.size);
-        const { bytesRead } = await handle.read(buffer, 0, info.size, 0);
-        return parsed(buffer.subarray(0, bytesRead).toString('utf8'));
-    }
-    finally {
-        await handle.close();
-    }
-}
-/**
  * The record file's verdicts when it is ours: of this detector identity (hashed) and this
  * repository, and signed with the record-key when one is set. Anything else is ignored with a
  * warning that says why; never fatal.
@@ -94302,7 +94340,7 @@ async function readRecordFile(path, expected, log) {
     const shown = safeText(path);
     let text;
     try {
-        text = await readRegularFile(path, MAX_RECORD_FILE_BYTES);
+        text = await readRegularFile(path, MAX_RECORD_FILE_BYTES, 'verdict record');
     }
     catch (error) {
         if (error.code === 'ENOENT') {
@@ -94341,7 +94379,6 @@ async function writeRecordFile(path, record, key = '') {
 
 
 
-
 const RESULTS_FILE_FORMAT = 'animate-anyone-check/results';
 const RESULTS_FILE_VERSION = 1;
 function toResultsFile(report) {
@@ -94360,11 +94397,11 @@ function toResultsFile(report) {
         shard: report.shard,
         identity: report.identity,
         detector: report.detector,
-        counts: decide_countResults(report.results),
+        counts: countResults(report.results),
         reused: report.reused,
         stats: report.stats,
         skipped: report.skipped,
-        results: report.results.map(({ evidence: _evidence, ...result }) => result),
+        results: report.results.map(withoutEvidence),
         record: recordToJson(own),
     };
 }
@@ -94471,24 +94508,31 @@ function parseResultsFile(text) {
         skipped,
         reused,
         stats: { requests, retries, throttled },
-        verdicts: record.value.verdicts,
+        verdicts: ownVerdicts(record.value.verdicts, { index, count }, results),
     });
+}
+/**
+ * The verdicts a shard's file may carry: only its own blobs' (as `toResultsFile` writes them), and
+ * none that contradicts the file's own result for the same blob. The rest could only be planted.
+ */
+function ownVerdicts(verdicts, shard, results) {
+    const statusBySha = new Map();
+    for (const result of results) {
+        if (result.sha === null)
+            continue;
+        // An accepted image was rejected: its verdict is a rejection.
+        statusBySha.set(result.sha, result.status === 'accepted' ? 'reject' : result.status);
+    }
+    return new Map([...verdicts].filter(([sha, verdict]) => {
+        const shown = statusBySha.get(sha);
+        return inShard(sha, shard) && (shown === undefined || shown === verdict.status);
+    }));
 }
 /** Results files are written by the action or the CLI; a far larger file is not one of them. */
 const MAX_RESULTS_FILE_BYTES = 256 * 1024 * 1024;
 async function readResultsFile(path) {
-    const handle = await (0,promises_.open)(path, external_node_fs_namespaceObject.constants.O_RDONLY | external_node_fs_namespaceObject.constants.O_NONBLOCK);
-    try {
-        const info = await handle.stat();
-        if (!info.isFile())
-            return problem('it is not a regular file');
-        if (info.size > MAX_RESULTS_FILE_BYTES)
-            return problem('it is larger than any results file');
-        return parseResultsFile(await handle.readFile('utf8'));
-    }
-    finally {
-        await handle.close();
-    }
+    const text = await readRegularFile(path, MAX_RESULTS_FILE_BYTES, 'results file');
+    return text.ok ? parseResultsFile(text.value) : text;
 }
 
 ;// CONCATENATED MODULE: ./src/publish/run-files.ts
@@ -95281,6 +95325,9 @@ async function mergeStep(options) {
     if (report.sha !== head.sha) {
         throw new ConfigError('merge-results', `names results of commit ${safeText(report.sha.slice(0, 7))}, but this run is of ${head.sha.slice(0, 7)}: download this workflow run's artifacts.`);
     }
+    if (report.results.some((result) => result.sha === null)) {
+        throw new ConfigError('merge-results', 'names results files written by an older version of the action, without blob SHAs: run the shards again with this version.');
+    }
     const mismatches = coverageProblems(report.results, [...gathered.images, ...gathered.refused]);
     if (mismatches.length > 0) {
         throw new ConfigError('merge-results', `holds results that are not those of the images at ${head.sha.slice(0, 7)}: ${mismatches.join('; ')}. Every shard must check the same commit with the same include/exclude.`);
@@ -95411,7 +95458,8 @@ async function probeLfsPointers(octokit, head, images, wanted) {
     return Promise.all(images.map(async (image) => {
         if (image.unprobed !== true || !wanted(image))
             return image;
-        return { path: image.path, sha: image.sha, lfs: await isPointer(image.sha) };
+        const { unprobed: _unprobed, ...probed } = image;
+        return { ...probed, lfs: await isPointer(image.sha) };
     }));
 }
 
@@ -95580,7 +95628,7 @@ async function runCheck(options) {
         },
     }));
     const results = [...detected, ...refusedResults(gathered.refused, config)].sort(byPath);
-    const counts = decide_countResults(results);
+    const counts = countResults(results);
     const stats = detector.stats();
     io.info(`${counts.checked} checked: ${counts.passed} passed, ${counts.rejected} rejected, ${counts.errors} errors, ${counts.accepted} accepted; ` +
         `${reused} verdict(s) reused, ${stats.requests} request(s), ${stats.retries} retries, ${stats.throttled} throttled.`);
@@ -95626,7 +95674,7 @@ async function loadVerdicts(options, gathered, pullRequest) {
         return cache;
     const tracked = await trackedInRepository(options, gathered, recordFile);
     if (tracked !== undefined) {
-        io.warning(`Ignoring the record file ${safeText(recordFile)}: ${safeText(tracked)} is a file of the repository at this commit, so the pull request could have written it. Keep the record file out of the repository (actions/cache restores it).`);
+        io.warning(`Ignoring the record file ${safeText(recordFile)}: ${safeText(tracked)} is a file or link of the repository at this commit, so the pull request could have written it. Keep the record file out of the repository (actions/cache restores it).`);
         return cache;
     }
     const record = await readRecordFile(recordFile, { identity: cache.identity, scope: repositoryOf(gathered.head), key: config.recordKey }, io);
@@ -95648,8 +95696,19 @@ async function trackedInRepository(options, gathered, recordFile) {
     if (inside === '' || inside.startsWith('../') || (0,external_node_path_.isAbsolute)(inside))
         return undefined;
     const { head } = gathered;
-    const entry = await new TreeIndex(options.octokit, head.gitRepo, head.sha).entry(inside);
-    return entry === undefined ? undefined : inside;
+    const index = new TreeIndex(options.octokit, head.gitRepo, head.sha);
+    // Every folder on the way too: a folder the commit holds as a symbolic link would lead the
+    // checkout's path to a file of the pull request's choosing.
+    const segments = inside.split('/');
+    for (let depth = 1; depth <= segments.length; depth++) {
+        const path = segments.slice(0, depth).join('/');
+        const entry = await index.entry(path);
+        if (entry === undefined)
+            return undefined;
+        if (depth === segments.length || entry.type !== 'tree')
+            return path;
+    }
+    return undefined;
 }
 /** This shard's refused paths (by the same blob rule as its images) as rejections. */
 function refusedResults(refused, config) {
@@ -95720,8 +95779,9 @@ async function run(deps = defaultDeps()) {
             : await runCheck({ ...context, ...detectorOf(deps, config) });
         const gallery = await publishGallery(outcome.report, outcome.readBytes, config, io);
         const target = gallery === undefined ? outcome.target : { ...outcome.target, gallery };
-        const verdict = await publish(outcome.report, target, { config, octokit, io });
+        // The files first: a shard's results reach the merge even when publishing then fails.
         await saveRunFiles(outcome.report, config, io);
+        const verdict = await publish(outcome.report, target, { config, octokit, io });
         if (verdict.failed)
             deps.setFailed(verdict.summary);
         else
@@ -95743,7 +95803,7 @@ function detectorOf(deps, config) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5436);
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1259);
 
 await (0,_action_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 

@@ -76633,7 +76633,7 @@ const THRESHOLDS = {
     minMeanLuma: 40,
 };
 /**
- * The logic of rules.ts, numbered: bump it when a rule changes without a number here changing, so
+ * The logic of the rules (rules/*.ts), numbered: bump it when a rule changes without a number here changing, so
  * verdicts recorded under the old rules (keyed by the detector's identity) are not reused.
  */
 const RULES_REVISION = 4;
@@ -76714,6 +76714,7 @@ function walkJpeg(bytes) {
         exif: undefined,
         scans: 0,
         frames: [],
+        frameCount: 0,
         components: 0,
         adobeTransform: undefined,
     };
@@ -76751,9 +76752,11 @@ function walkJpeg(bytes) {
                 width: u16be(data, 3),
                 components: data[5] ?? 0,
             };
-            if (found.frames.length === 0)
+            if (found.frameCount === 0)
                 found.components = frame.components;
-            found.frames.push(frame);
+            if (found.frameCount < 2)
+                found.frames.push(frame);
+            found.frameCount++;
         }
         else if (marker === 0xe1 && found.exif === undefined && ascii(data, 0, 6) === 'Exif\0\0')
             found.exif = data.subarray(6);
@@ -77553,9 +77556,9 @@ class ImageDecoder {
  * another parser. Without a frame header the decoder refuses the file in its own words.
  */
 function allocatedFrame(walk) {
-    const [frame, ...others] = walk.frames;
-    if (others.length > 0)
-        throw new UndecodableError(`it has ${walk.frames.length} frame headers; a photo has one`);
+    const [frame] = walk.frames;
+    if (walk.frameCount > 1)
+        throw new UndecodableError(`it has ${walk.frameCount} frame headers; a photo has one`);
     if (frame !== undefined && Math.max(frame.width, frame.height) >= LIMITS.maxLongestSide)
         throw new UndecodableError(`its frame is ${frame.width}×${frame.height}, over the ${LIMITS.maxLongestSide} px limit`);
     return frame;
@@ -78016,7 +78019,6 @@ class Body {
     }
 }
 const distance = (a, b) => Math.hypot(a.x - b.x, a.y - b.y);
-const geometry_area = (b) => Math.max(0, b.right - b.left) * Math.max(0, b.bottom - b.top);
 const boxHeight = (b) => b.bottom - b.top;
 const toBox = (b) => [b.left, b.top, b.right, b.bottom].map((v) => Math.round(v * 1000) / 1000);
 const round = (v, digits = 2) => Math.round(v * 10 ** digits) / 10 ** digits;
@@ -78043,7 +78045,7 @@ function keypointBox(person, limits = THRESHOLDS) {
  */
 function sameBody(person, box, limits) {
     const around = keypointBox(person, limits);
-    const boxInside = around === undefined || geometry_area(box) === 0 ? 0 : intersection(box, around) / geometry_area(box);
+    const boxInside = around === undefined || boxArea(box) === 0 ? 0 : intersection(box, around) / boxArea(box);
     return Math.max(shareInside(person, box, limits), boxInside);
 }
 /** Share of a person's visible keypoints that fall inside a box. */
@@ -78076,7 +78078,7 @@ function findPeople(observation, limits = THRESHOLDS) {
     for (const box of boxes) {
         const duplicate = kept.some((k) => {
             const shared = intersection(k.box, box.box);
-            const smaller = Math.min(geometry_area(k.box), geometry_area(box.box));
+            const smaller = Math.min(boxArea(k.box), boxArea(box.box));
             return smaller > 0 && shared / smaller > limits.samePersonOverlap;
         });
         if (!duplicate)
@@ -78099,7 +78101,7 @@ function findPeople(observation, limits = THRESHOLDS) {
         person.pose !== undefined ||
         !boxed.some((other) => other !== person &&
             other.pose !== undefined &&
-            intersection(person.box, other.box) / (geometry_area(person.box) || 1) > limits.maxShareInBody));
+            intersection(person.box, other.box) / (boxArea(person.box) || 1) > limits.maxShareInBody));
     for (const pose of unclaimed) {
         const box = keypointBox(pose, limits);
         if (box === undefined || pose.score < limits.extraPoseScore)
@@ -78307,7 +78309,7 @@ function headOf(observation) {
         return undefined;
     const crop = reading.crop;
     const inside = intersection(crop, { left: 0, top: 0, right: 1, bottom: 1 });
-    return { reading, outside: geometry_area(crop) > 0 ? 1 - inside / geometry_area(crop) : 0 };
+    return { reading, outside: boxArea(crop) > 0 ? 1 - inside / boxArea(crop) : 0 };
 }
 function faceHidden(body) {
     if (body.visible('nose', 'leftEye', 'rightEye'))
@@ -78604,7 +78606,6 @@ const BODY_RULES = [
 
 ;// CONCATENATED MODULE: ./src/detect/local/rules/objects.ts
 
-
 /**
  * COCO things large enough that holding one is "holding a large object" (the spec's BodyPose).
  * Phones, bottles and books are left out: the dev set labels a phone held at the waist a pass;
@@ -78632,15 +78633,15 @@ const LARGE_OBJECTS = new Set([
  * Pure.
  */
 function heldObjects(objects, subject, body, limits = THRESHOLDS) {
-    if (subject === undefined)
+    // Held means at a hand: without a body's wrists nothing is held.
+    if (subject === undefined || body === undefined)
         return [];
-    const torso = body ? body.torsoLength() / body.height : boxHeight(subject.box) / 3;
-    const reach = torso * limits.handReach;
+    const reach = (body.torsoLength() / body.height) * limits.handReach;
     return objects.filter((o) => {
         if (!LARGE_OBJECTS.has(o.label) || o.score < limits.heldObjectScore)
             return false;
         return ['leftWrist', 'rightWrist'].some((wrist) => {
-            if (body === undefined || !body.visible(wrist))
+            if (!body.visible(wrist))
                 return false;
             const { x, y } = body.person.keypoints[wrist];
             const ry = reach;
