@@ -4,7 +4,6 @@ import PQueue from 'p-queue'
 import { Response } from 'undici'
 import { errorMessage } from '../core/errors.js'
 import type { Detection } from '../detect/types.js'
-// An `oss://` URL the storage no longer holds: not a verdict on the image (never `InvalidURL`).
 import { OBJECT_MISSING_CODE } from '../detect/dashscope/response.js'
 import { hostOfHeader, isLoopbackHost } from './loopback.js'
 import { FetchRefused, SafeFetcher } from './safe-fetch.js'

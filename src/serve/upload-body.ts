@@ -5,7 +5,7 @@ import { BodyTooLargeError } from '../core/http-body.js'
 export interface UploadPace {
   /** The whole body, from the request's start, within this. */
   timeoutMs: number
-  /** After `graceMs`, the body must have averaged at least this many bytes a second. */
+  /** From `graceMs` on, at least this many bytes a second of the time past the grace must have arrived. */
   minBytesPerSecond: number
   graceMs: number
 }

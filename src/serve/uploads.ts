@@ -98,7 +98,7 @@ export class TemporaryStorage {
     if (Date.parse(document.expiration) <= this.now()) return 'the policy has expired'
     const dir = document.conditions[0][2]
     if (!key.startsWith(dir) || !isObjectName(key.slice(dir.length))) {
-      return `key must be a file name under ${dir} (at most ${MAX_KEY_BYTES} bytes in all, no control characters, no empty, "." or ".." segments)`
+      return `key must be a file name under ${dir} (no control characters, no empty, "." or ".." segments)`
     }
     if (Buffer.byteLength(key) > MAX_KEY_BYTES) {
       return `key is longer than ${MAX_KEY_BYTES} bytes`
