@@ -84886,8 +84886,9 @@ const ascii = (bytes, at, length) => String.fromCharCode(...bytes.subarray(at, a
 const isSof = (marker) => marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
 const isRst = (marker) => marker >= 0xd0 && marker <= 0xd7;
 /**
- * Walks a JPEG's markers up to the end-of-image marker as libjpeg reads them (ITU T.81 B.1.1):
- * fill bytes 0xFF may precede a marker; TEM (0x01), RST0–7, SOI and EOI stand alone, with no length;
+ * Walks a JPEG's markers up to the end-of-image marker, finding the frame header where libjpeg
+ * finds it (ITU T.81 B.1.1): fill bytes 0xFF may precede a marker; TEM (0x01), RST0–7, SOI and EOI
+ * stand alone, with no length;
  * every other marker starts a segment whose length it skips. Entropy-coded data is skipped by
  * looking for the next marker, which also counts the scans: a file that ends inside a segment or a
  * scan, or before EOI, was cut short (an image viewer shows its missing part grey).
