@@ -20,11 +20,12 @@ export async function publishGallery(
   config: Pick<Config, 'gallery' | 'workspace'>,
   io: ActionIo,
 ): Promise<string | undefined> {
-  if (config.gallery === undefined) return undefined
+  const file = config.gallery
+  if (file === undefined) return undefined
   try {
     const written = await io.group('Writing the evidence gallery', () =>
       writeGallery(
-        config.gallery ?? '',
+        file,
         report.results.map((result) => {
           const read = readBytes.get(result.path)
           return read === undefined ? { result } : { result, readBytes: read }
@@ -41,7 +42,7 @@ export async function publishGallery(
     return shown.startsWith('..') ? written.path : shown
   } catch (error) {
     io.warning(
-      `Could not write the evidence gallery ${safeText(config.gallery)}: ${safeText(errorMessage(error))}`,
+      `Could not write the evidence gallery ${safeText(file)}: ${safeText(errorMessage(error))}`,
     )
     return undefined
   }

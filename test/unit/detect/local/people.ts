@@ -1,4 +1,12 @@
-import type { KeypointName } from '../../../../src/detect/local/pose.js'
+import type { FaceReading } from '../../../../src/detect/local/face.js'
+import type { Box, DetectedObject } from '../../../../src/detect/local/objects.js'
+import type { Observation } from '../../../../src/detect/local/observation.js'
+import {
+  KEYPOINT_NAMES,
+  type Keypoint,
+  type KeypointName,
+  type Person,
+} from '../../../../src/detect/local/pose.js'
 
 /** The synthetic photo the rule tests place people in (pixels). */
 export const WIDTH = 600
@@ -23,4 +31,58 @@ export const STANDING: Record<KeypointName, [number, number]> = {
   rightKnee: [255, 700],
   leftAnkle: [340, 900],
   rightAnkle: [260, 900],
+}
+
+export const box = (left: number, top: number, right: number, bottom: number): Box => ({
+  left,
+  top,
+  right,
+  bottom,
+})
+
+/** Where the detector finds the standing person, as fractions of the photo. */
+export const PERSON_BOX = box(0.3, 0.05, 0.72, 0.95)
+
+export const detected = (label: string, score: number, at: Box): DetectedObject => ({
+  label,
+  score,
+  box: at,
+})
+
+/** FaceMesh reading a frontal face in the standing person's head square. */
+export function face(
+  changes: Partial<FaceReading['pose']> = {},
+  score = 0.99,
+  crop = box(0.4, 0.05, 0.6, 0.17),
+): FaceReading {
+  return {
+    score,
+    crop,
+    pixels: 120,
+    pose: { yaw: 0, pitch: 5, roll: 0, ...changes },
+    noseOffset: 0,
+  }
+}
+
+/** The standing person as MoveNet reports it: every keypoint seen with score 0.8. */
+export function standingPerson(): Person {
+  const keypoints = {} as Record<KeypointName, Keypoint>
+  for (const name of KEYPOINT_NAMES) {
+    const [x, y] = STANDING[name]
+    keypoints[name] = { x: x / WIDTH, y: y / HEIGHT, score: 0.8 }
+  }
+  return { score: 0.8, keypoints }
+}
+
+/** What the models see in a photo of the standing person alone; `parts` replaces any of it. */
+export function scene(parts: Partial<Observation> = {}): Observation {
+  return {
+    persons: [standingPerson()],
+    width: WIDTH,
+    height: HEIGHT,
+    meanLuma: 120,
+    objects: [detected('person', 0.8, PERSON_BOX)],
+    face: face(),
+    ...parts,
+  }
 }

@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { HEIGHT, STANDING, WIDTH } from './people.js'
-import type { FaceReading } from '../../../../src/detect/local/face.js'
+import { HEIGHT, PERSON_BOX, STANDING, WIDTH, box, detected, face, scene } from './people.js'
 import { headPose, noseOffset } from '../../../../src/detect/local/face.js'
-import type { Box, DetectedObject } from '../../../../src/detect/local/objects.js'
 import { suppress } from '../../../../src/detect/local/objects.js'
-import type { Observation } from '../../../../src/detect/local/observe.js'
 import { headCrop } from '../../../../src/detect/local/observe.js'
 import {
   KEYPOINT_NAMES,
@@ -25,41 +22,6 @@ function person(
     keypoints[name] = { x: (x + shift) / WIDTH, y: y / HEIGHT, score: 0.8 }
   }
   return { score, keypoints }
-}
-
-const box = (left: number, top: number, right: number, bottom: number): Box => ({
-  left,
-  top,
-  right,
-  bottom,
-})
-const PERSON_BOX = box(0.3, 0.05, 0.72, 0.95)
-const detected = (label: string, score: number, at: Box): DetectedObject => ({
-  label,
-  score,
-  box: at,
-})
-
-function face(changes: Partial<FaceReading['pose']> = {}, score = 0.99): FaceReading {
-  return {
-    score,
-    crop: box(0.4, 0.05, 0.6, 0.17),
-    pixels: 120,
-    pose: { yaw: 0, pitch: 5, roll: 0, ...changes },
-    noseOffset: 0,
-  }
-}
-
-function scene(parts: Partial<Observation> = {}): Observation {
-  return {
-    persons: [person()],
-    width: WIDTH,
-    height: HEIGHT,
-    meanLuma: 120,
-    objects: [detected('person', 0.8, PERSON_BOX)],
-    face: face(),
-    ...parts,
-  }
 }
 
 describe('findPeople', () => {

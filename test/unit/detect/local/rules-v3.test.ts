@@ -1,13 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { HEIGHT, STANDING, WIDTH } from './people.js'
+import { HEIGHT, PERSON_BOX, STANDING, WIDTH, box, detected, face, scene } from './people.js'
 import type { FaceReading } from '../../../../src/detect/local/face.js'
-import type { Box, DetectedObject } from '../../../../src/detect/local/objects.js'
 import {
   lumaGrid,
   quarterTurn,
   unturn,
   type LumaGrid,
-  type Observation,
 } from '../../../../src/detect/local/observe.js'
 import {
   KEYPOINT_NAMES,
@@ -43,32 +41,7 @@ function person(changes: Partial<Record<KeypointName, Change>> = {}): Person {
   return { score: 0.8, keypoints }
 }
 const body = (p: Person) => new Body(p, WIDTH, HEIGHT)
-const box = (left: number, top: number, right: number, bottom: number): Box => ({
-  left,
-  top,
-  right,
-  bottom,
-})
-const detected = (label: string, score: number, at: Box): DetectedObject => ({
-  label,
-  score,
-  box: at,
-})
-function face(
-  changes: Partial<FaceReading['pose']> = {},
-  score = 0.99,
-  crop = box(0.4, 0.05, 0.6, 0.17),
-): FaceReading {
-  return {
-    score,
-    crop,
-    pixels: 120,
-    pose: { yaw: 0, pitch: 5, roll: 0, ...changes },
-    noseOffset: 0,
-  }
-}
 const head = (reading: FaceReading): Head => ({ reading, outside: 0 })
-const PERSON_BOX = box(0.3, 0.05, 0.72, 0.95)
 /** A uniform grid with one brighter rectangle (grid cells, inclusive). */
 function grid(
   background: number,
@@ -86,17 +59,6 @@ function grid(
       values.push(inside ? lit.luma : background)
     }
   return { columns: 10, rows: 10, values }
-}
-function scene(parts: Partial<Observation> = {}): Observation {
-  return {
-    persons: [person()],
-    width: WIDTH,
-    height: HEIGHT,
-    meanLuma: 120,
-    objects: [detected('person', 0.8, PERSON_BOX)],
-    face: face(),
-    ...parts,
-  }
 }
 
 /** Seated behind a table: hips in the frame, knees hidden, MoveNet's guess for them at hip level. */

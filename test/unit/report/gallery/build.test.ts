@@ -1,20 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
-import type { ImageResult } from '../../../../src/decide/decide.js'
 import { buildGallery } from '../../../../src/report/gallery/build.js'
-
-function result(path: string, changes: Partial<ImageResult> = {}): ImageResult {
-  return {
-    path,
-    url: `https://example.com/${path}`,
-    status: 'reject',
-    bodystyle: null,
-    code: 'InvalidFile.BodyPose',
-    message: 'Both shoulders must be visible.',
-    requestId: null,
-    sha: null,
-    ...changes,
-  }
-}
+import { result } from './results.js'
 
 describe('buildGallery', () => {
   it('says on the card why a file has no photo, and never decodes what stopped the detector', async () => {

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import type { ImageResult } from '../../../../src/decide/decide.js'
 import type { Evidence } from '../../../../src/detect/types.js'
 import {
   boxRect,
@@ -15,22 +14,9 @@ import {
   renderGallery,
   type GalleryItem,
 } from '../../../../src/report/gallery/render.js'
+import { result } from './results.js'
 
 const FRAME = { width: 300, height: 400 }
-
-function result(path: string, changes: Partial<ImageResult> = {}): ImageResult {
-  return {
-    path,
-    url: `https://example.com/${path}`,
-    status: 'reject',
-    bodystyle: null,
-    code: 'InvalidFile.BodyPose',
-    message: 'Both shoulders must be visible.',
-    requestId: null,
-    sha: null,
-    ...changes,
-  }
-}
 
 /** A valid JPEG data URI of about `bytes` bytes (the page checks its form, not its pixels). */
 const thumbnail = (bytes = 300, width = 300, height = 400) => ({
