@@ -92987,10 +92987,11 @@ function describeScope(report) {
  * footer names (relative to the workspace), or undefined when none was written.
  */
 async function publishGallery(report, readBytes, config, io) {
-    if (config.gallery === undefined)
+    const file = config.gallery;
+    if (file === undefined)
         return undefined;
     try {
-        const written = await io.group('Writing the evidence gallery', () => writeGallery(config.gallery ?? '', report.results.map((result) => {
+        const written = await io.group('Writing the evidence gallery', () => writeGallery(file, report.results.map((result) => {
             const read = readBytes.get(result.path);
             return read === undefined ? { result } : { result, readBytes: read };
         }), { title: describeScope(report), detector: report.detector }));
@@ -93000,7 +93001,7 @@ async function publishGallery(report, readBytes, config, io) {
         return shown.startsWith('..') ? written.path : shown;
     }
     catch (error) {
-        io.warning(`Could not write the evidence gallery ${safeText(config.gallery)}: ${safeText(errorMessage(error))}`);
+        io.warning(`Could not write the evidence gallery ${safeText(file)}: ${safeText(errorMessage(error))}`);
         return undefined;
     }
 }
