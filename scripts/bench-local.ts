@@ -15,6 +15,7 @@ import { existsSync } from 'node:fs'
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { availableParallelism, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { Worker } from 'node:worker_threads'
 import { imageSize } from 'image-size'
@@ -66,9 +67,19 @@ console.log(
   `bench — local detector, ${files.length} corpus photos ≤ 1600 px, ${cores} cores, Node ${process.version}`,
 )
 
+// The worker users run: the built one when there is a build (from source, tsx compiles every
+// module as the worker starts, which is not what a user's cold start costs).
+const builtWorker = resolve('dist/local-worker.js')
+const worker = existsSync(builtWorker) ? pathToFileURL(builtWorker) : undefined
+console.log(
+  worker === undefined
+    ? 'workers: from source through tsx (no dist/local-worker.js: run `npm run build` for the shipped worker)'
+    : 'workers: the built dist/local-worker.js (rebuild after changing src/)',
+)
+
 async function coldStart(workers: number): Promise<{ detector: LocalDetector; ms: number }> {
   const started = performance.now()
-  const detector = new LocalDetector(workers, assets)
+  const detector = new LocalDetector(workers, assets, { worker })
   await detector.load()
   return { detector, ms: performance.now() - started }
 }

@@ -47,6 +47,8 @@ for (const file of [
   'centernet.bin',
   'facemesh.json',
   'facemesh.bin',
+  'blazeface-back.json',
+  'blazeface-back.bin',
   'README.md',
 ]) {
   cpSync(join('models', file), join('dist/models', file))

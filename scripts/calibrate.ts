@@ -1,7 +1,8 @@
 /**
  * Runs the local pipeline (decode, observe, judge) over the labelled corpus and prints how far it
  * agrees with the labels, on the high+medium rows and on all rows: verdict, code and body-style
- * agreement, a confusion matrix of codes, the pipeline's speed, and every miss with its evidence.
+ * agreement (on the rows both pass, and of the rows labelled a pass), a confusion matrix of codes,
+ * the pipeline's speed, and every miss with its evidence.
  *
  *   npm run calibrate [-- --corpus ../shared/corpus] [--save obs.json | --load obs.json]
  *
@@ -107,8 +108,10 @@ function summary(title: string, set: Row[]): void {
   const code = set.filter((r) => r.expected === r.got).length
   const passes = set.filter((r) => r.expected === 'pass' && r.got === 'pass')
   const body = passes.filter((r) => r.detection.bodystyle === r.label.bodystyle).length
+  // The issue's body-style figure: of the photos labelled a pass, how many pass with that style.
+  const labelledPasses = set.filter((r) => r.expected === 'pass')
   console.log(
-    `${title.padEnd(22)} verdict ${pct(verdict, set.length).padEnd(16)} code ${pct(code, set.length).padEnd(16)} bodystyle ${pct(body, passes.length)}`,
+    `${title.padEnd(22)} verdict ${pct(verdict, set.length).padEnd(16)} code ${pct(code, set.length).padEnd(16)} bodystyle ${pct(body, passes.length).padEnd(16)} of labelled passes ${pct(body, labelledPasses.length)}`,
   )
 }
 const sure = rows.filter((r) => r.label.confidence !== 'low')

@@ -38,7 +38,7 @@ export interface Evidence {
   people: {
     box: EvidenceBox
     score: number
-    source: 'detector' | 'pose'
+    source: 'detector' | 'pose' | 'face'
     keypoints?: EvidenceKeypoint[]
   }[]
   /**

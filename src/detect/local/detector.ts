@@ -30,10 +30,11 @@ export interface LocalDetectorOptions {
 }
 
 /** The models behind the verdicts, as the report's footer names them. */
-export const LOCAL_DETECTOR_NAME = 'CenterNet + MoveNet MultiPose + FaceMesh, AnimateAnyone rules'
+export const LOCAL_DETECTOR_NAME =
+  'CenterNet + MoveNet MultiPose + FaceMesh + BlazeFace, AnimateAnyone rules'
 
 /** Verdicts change when the rules or their numbers do, so recorded ones are keyed by both. */
-export const LOCAL_IDENTITY = `local movenet-centernet-facemesh rules${RULES_REVISION}-${createHash(
+export const LOCAL_IDENTITY = `local movenet-centernet-facemesh-blazeface rules${RULES_REVISION}-${createHash(
   'sha1',
 )
   .update(JSON.stringify(THRESHOLDS))

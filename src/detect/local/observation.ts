@@ -1,6 +1,7 @@
 import type { Person } from './pose.js'
 import type { DetectedObject } from './objects.js'
 import type { FaceReading } from './face.js'
+import type { FoundFace } from './faces.js'
 
 /** What the models saw in one photo. Plain data (JSON-serialisable); the rules read only this. */
 export interface Observation {
@@ -14,6 +15,8 @@ export interface Observation {
   luma?: LumaGrid
   /** COCO detections (people and things), boxes as fractions of the image. */
   objects?: DetectedObject[]
+  /** BlazeFace: every face in the photo (absent from observations made before it ran). */
+  faces?: FoundFace[]
   /** FaceMesh on the subject's head, when a subject was found. */
   face?: FaceReading
 }

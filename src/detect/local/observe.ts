@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import type { Pixels, WorkingImage } from './decode.js'
 import { toWorkingImage } from './decode.js'
 import { FaceModel } from './face.js'
+import { FaceFinder } from './faces.js'
 import { useWasmBackend } from './graph.js'
 import { ObjectModel, type Box } from './objects.js'
 import { PoseModel, type Person } from './pose.js'
@@ -85,16 +86,18 @@ export interface Models {
   pose: PoseModel
   objects: ObjectModel
   face: FaceModel
+  faces: FaceFinder
 }
 
 export async function loadModels(modelsFolder: string, wasmFolder: string): Promise<Models> {
   await useWasmBackend(wasmFolder)
-  const [pose, objects, face] = await Promise.all([
+  const [pose, objects, face, faces] = await Promise.all([
     PoseModel.load(modelsFolder, wasmFolder),
     ObjectModel.load(modelsFolder, OBSERVE_LIMITS.objectInputSize),
     FaceModel.load(modelsFolder),
+    FaceFinder.load(modelsFolder),
   ])
-  return { pose, objects, face }
+  return { pose, objects, face, faces }
 }
 
 /**
@@ -162,12 +165,18 @@ async function lyingDown(models: Models, small: WorkingImage): Promise<Person[]>
 }
 
 /**
- * Runs every model on one decoded photo: MoveNet on the small image, the COCO detector and
- * FaceMesh on the detail image. One image at a time per thread (the backend is single threaded).
+ * Runs every model on one decoded photo: MoveNet and BlazeFace on the small image, the COCO
+ * detector and FaceMesh on the detail image. One image at a time per thread (the backend is
+ * single threaded).
  */
 export async function observe(models: Models, input: ObserveInput): Promise<Observation> {
   const { small, detail } = input
   const persons = await models.pose.estimate(small)
+  const faces = await models.faces.find(
+    small,
+    OBSERVE_LIMITS.minFoundFaceScore,
+    OBSERVE_LIMITS.maxFaceOverlap,
+  )
   const image = tf.tensor3d(new Float32Array(detail.rgb), [detail.height, detail.width, 3])
   try {
     const objects = await models.objects.detect(
@@ -176,10 +185,13 @@ export async function observe(models: Models, input: ObserveInput): Promise<Obse
       OBSERVE_LIMITS.maxObjectOverlap,
     )
     // No one upright: a second look with the photo turned each way, for a person lying down.
-    if (findPeople({ persons, objects }).length === 0)
+    let people = findPeople({ persons, objects })
+    if (people.length === 0) {
       persons.push(...(await lyingDown(models, small)))
+      people = findPeople({ persons, objects })
+    }
     // The subject the rules judge (one matcher for both): FaceMesh reads that person's head.
-    const subject = findPeople({ persons, objects })[0]
+    const subject = people[0]
     const crop = headCrop(subject?.pose, subject?.box, small.width, small.height)
     const observation: Observation = {
       persons,
@@ -188,6 +200,7 @@ export async function observe(models: Models, input: ObserveInput): Promise<Obse
       meanLuma: small.meanLuma,
       luma: lumaGrid(small),
       objects,
+      faces,
     }
     if (crop !== undefined) observation.face = await models.face.read(image, crop)
     return observation

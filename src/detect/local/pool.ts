@@ -8,6 +8,7 @@ import type { Detection } from '../types.js'
 import type { AssetPaths } from './assets.js'
 import type { Analysis } from './engine.js'
 import type { ImageFormat } from './precheck.js'
+import { LIMITS } from './thresholds.js'
 import type { WorkerMessage, WorkerSetup, WorkerTask } from './protocol.js'
 
 /** The bundle's worker, built beside dist/index.js and dist/cli.js. */
@@ -130,7 +131,10 @@ export class WorkerPool {
 
   private spawn(): Promise<Slot> {
     const setup: WorkerSetup = { assets: this.options.assets, testHooks: this.options.testHooks }
-    const worker = new Worker(this.entry, { workerData: setup })
+    const worker = new Worker(this.entry, {
+      workerData: setup,
+      resourceLimits: { maxYoungGenerationSizeMb: LIMITS.workerYoungGenerationMb },
+    })
     const slot = new Slot(worker, ++this.spawned)
     this.slots.add(slot)
     return new Promise<Slot>((resolve, reject) => {

@@ -29,6 +29,15 @@ export const THRESHOLDS = {
    * Judgement; on the corpus the second people without a pose lie 0.00–0.49 inside the subject's.
    */
   maxShareInBody: 0.6,
+  /** A weak person box (under personBoxScore) counts with a MoveNet pose of its own at or above this score… */
+  weakPoseScore: 0.1,
+  /** …and with at least this many visible keypoints. */
+  weakPoseKeypoints: 6,
+  /**
+   * A face apart from the subject counts only up to this many times the height of the subject's
+   * own face (judgement: someone behind the subject is further away, so smaller).
+   */
+  maxFaceToSubjectFace: 1,
   /** A MoveNet person no box accounts for counts as someone else at or above this score (= personScore). */
   extraPoseScore: 0.3,
   /** FaceMesh face flag at or above this: a face is there. Passes measure 1.00 (one 0.02 on a badly placed crop), backs of heads, masks and covered faces 0.00–0.46. */
@@ -106,7 +115,7 @@ export const THRESHOLDS = {
  * The logic of the rules (rules/*.ts), numbered: bump it when a rule changes without a number here changing, so
  * verdicts recorded under the old rules (keyed by the detector's identity) are not reused.
  */
-export const RULES_REVISION = 4
+export const RULES_REVISION = 5
 
 /** DashScope's input limits (from the one table), and the model's working size. */
 export const LIMITS = {
@@ -136,6 +145,14 @@ export const LIMITS = {
    * Peak RSS of two workers over the corpus (three runs each): about 770 MB without, 710 MB with.
    */
   codecReleasePixels: 2_000_000,
+  /**
+   * A worker thread's young generation (MB). Node gives a worker a smaller one than the main
+   * thread, and each image's short-lived buffers (the float copies handed to the models, the
+   * working images: tens of MB) then go through many more scavenges. Measured on 80 corpus photos,
+   * one worker (`scripts/bench-local.ts`): inference median 195–214 ms at Node's default, 170–176 ms
+   * at 32–64 MB; peak RSS moved within run-to-run noise (0.55–0.63 GB in all).
+   */
+  workerYoungGenerationMb: 48,
 } as const
 
 /** Working sizes and floors of the models that `observe` runs (not rules: what the models see). */
@@ -159,4 +176,8 @@ export const OBSERVE_LIMITS = {
   minObjectScore: 0.15,
   /** Overlap (IoU) above which two boxes of one class are one object. */
   maxObjectOverlap: 0.5,
+  /** BlazeFace faces under this score are not kept (a face counts only with a second signal). */
+  minFoundFaceScore: 0.2,
+  /** Overlap (IoU) above which two BlazeFace boxes are one face. */
+  maxFaceOverlap: 0.3,
 } as const

@@ -4,11 +4,11 @@ import type { Person } from '../pose.js'
 import { THRESHOLDS } from '../thresholds.js'
 import { boxHeight, type Finding, type Thresholds } from './geometry.js'
 
-/** One person counted, by the COCO detector or (where it missed them) by MoveNet. */
+/** One person counted, by the COCO detector or (where it missed them) by MoveNet or BlazeFace. */
 export interface PersonFound {
   box: Box
   score: number
-  source: 'detector' | 'pose'
+  source: 'detector' | 'pose' | 'face'
   /** The MoveNet person matched to this box, if any. */
   pose?: Person
 }
@@ -52,7 +52,7 @@ function shareInside(person: Person, box: Box, limits: Thresholds): number {
  * person most of whose keypoints it holds. Pure.
  */
 export function findPeople(
-  observation: Pick<Observation, 'persons' | 'objects'>,
+  observation: Pick<Observation, 'persons' | 'objects' | 'faces'>,
   limits: Thresholds = THRESHOLDS,
 ): PersonFound[] {
   const poses = observation.persons.filter((p) => p.score >= limits.personScore)
@@ -80,21 +80,30 @@ export function findPeople(
     if (!duplicate) kept.push(box)
   }
   const boxed: PersonFound[] = kept.map((o) => ({ box: o.box, score: o.score, source: 'detector' }))
+  // Pairs matched best first: a box holding all of a pose's keypoints takes it before a box
+  // (a mask, a torso) that only lies inside it, whichever the detector scored higher.
   const unclaimed = new Set(poses)
-  for (const person of boxed) {
-    const best = [...unclaimed]
-      .map((pose) => ({ pose, share: sameBody(pose, person.box, limits) }))
-      .sort((a, b) => b.share - a.share)[0]
-    if (best !== undefined && best.share >= limits.poseInBoxShare) {
-      person.pose = best.pose
-      unclaimed.delete(best.pose)
-    }
+  const pairs = boxed
+    .flatMap((person) =>
+      poses.map((pose) => ({
+        person,
+        pose,
+        holds: shareInside(pose, person.box, limits),
+        share: sameBody(pose, person.box, limits),
+      })),
+    )
+    .filter((pair) => pair.share >= limits.poseInBoxShare)
+    .sort((a, b) => b.holds - a.holds || b.share - a.share)
+  for (const { person, pose } of pairs) {
+    if (person.pose !== undefined || !unclaimed.has(pose)) continue
+    person.pose = pose
+    unclaimed.delete(pose)
   }
   // A box with no pose of its own lying mostly inside a counted body is part of it (a mask, a bag
   // or a printed face the detector read as a person), not someone found apart from it.
+  // The strongest box is no exception: what it lies inside is a body with a pose, which stays.
   const found = boxed.filter(
-    (person, i) =>
-      i === 0 ||
+    (person) =>
       person.pose !== undefined ||
       !boxed.some(
         (other) =>
@@ -103,6 +112,44 @@ export function findPeople(
           intersection(person.box, other.box) / (boxArea(person.box) || 1) > limits.maxShareInBody,
       ),
   )
+  // Two weak signals that agree: a person box under the detector's bar holding a MoveNet pose
+  // of its own, apart from everyone counted (the rows of a group photo, people in the background).
+  const weakBoxes = observation.objects
+    .filter(
+      (o) =>
+        o.label === 'person' &&
+        o.score < limits.personBoxScore &&
+        boxHeight(o.box) >= limits.minPersonHeight,
+    )
+    .sort((a, b) => b.score - a.score)
+  for (const weak of weakBoxes) {
+    const poses = observation.persons.filter(
+      (p) =>
+        p.score >= limits.weakPoseScore &&
+        !found.some((f) => f.pose === p) &&
+        Object.values(p.keypoints).filter((k) => k.score >= limits.keypointScore).length >=
+          limits.weakPoseKeypoints,
+    )
+    const best = poses
+      .map((pose) => ({ pose, share: shareInside(pose, weak.box, limits) }))
+      .sort((a, b) => b.share - a.share)[0]
+    if (best === undefined || best.share < limits.poseInBoxShare) continue
+    const box = keypointBox(best.pose, limits)
+    if (box === undefined) continue
+    const apart = found.every((f) => {
+      if (f.pose === undefined) return shareInside(best.pose, f.box, limits) < limits.poseInBoxShare
+      const theirs = keypointBox(f.pose, limits)
+      return theirs === undefined || iou(theirs, box) <= limits.distinctPoseOverlap
+    })
+    const again = found.some((f) => {
+      const shared = intersection(f.box, weak.box)
+      const smaller = Math.min(boxArea(f.box), boxArea(weak.box))
+      return smaller > 0 && shared / smaller > limits.samePersonOverlap
+    })
+    if (!apart || again) continue
+    unclaimed.delete(best.pose)
+    found.push({ box: weak.box, score: weak.score, source: 'detector', pose: best.pose })
+  }
   for (const pose of unclaimed) {
     const box = keypointBox(pose, limits)
     if (box === undefined || pose.score < limits.extraPoseScore) continue
@@ -118,7 +165,61 @@ export function findPeople(
     })
     if (!twice) found.push({ box, score: pose.score, source: 'pose', pose })
   }
-  return found
+  return [...found, ...facesApart(observation, found, limits)]
+}
+
+const FACE_KEYPOINTS = ['nose', 'leftEye', 'rightEye'] as const
+const centre = (b: Box) => ({ x: (b.left + b.right) / 2, y: (b.top + b.bottom) / 2 })
+const holds = (b: Box, p: { x: number; y: number }) =>
+  p.x >= b.left && p.x <= b.right && p.y >= b.top && p.y <= b.bottom
+
+/**
+ * Faces found apart from everyone counted: people behind the subject whom the person detector
+ * scored under its bar. A face counts where a second signal of someone else's agrees (a person box
+ * of any kept score apart from the counted people's holding it, or a nose or eye of a MoveNet
+ * person not counted at it) and it is no larger than the subject's own face
+ * (someone behind the subject is further away; a larger face nobody's box holds is more likely a
+ * picture or a pattern). Without a face of the subject's to compare with, none counts. Pure.
+ */
+export function facesApart(
+  observation: Pick<Observation, 'persons' | 'objects' | 'faces'>,
+  found: readonly PersonFound[],
+  limits: Thresholds = THRESHOLDS,
+): PersonFound[] {
+  const subject = found[0]
+  const faces = observation.faces ?? []
+  if (subject === undefined) return []
+  const own = faces
+    .filter((f) => holds(subject.box, centre(f.box)))
+    .sort((a, b) => b.score - a.score)[0]
+  if (own === undefined) return []
+  // The second signal must be someone else's: not a counted person's pose, nor a box over them.
+  const others = {
+    poses: observation.persons.filter((p) => !found.some((f) => f.pose === p)),
+    boxes: (observation.objects ?? [])
+      .filter(
+        (o) =>
+          o.label === 'person' &&
+          found.every((f) => iou(o.box, f.box) <= limits.distinctPoseOverlap),
+      )
+      .map((o) => o.box),
+  }
+  const counted: PersonFound[] = []
+  for (const face of faces) {
+    const at = centre(face.box)
+    if ([...found, ...counted].some((f) => holds(f.box, at))) continue
+    if (boxHeight(face.box) > boxHeight(own.box) * limits.maxFaceToSubjectFace) continue
+    const width = face.box.right - face.box.left
+    const height = boxHeight(face.box)
+    const near = (p: { x: number; y: number; score: number }) =>
+      p.score >= limits.headKeypointScore &&
+      Math.abs(p.x - at.x) <= width &&
+      Math.abs(p.y - at.y) <= height
+    const boxed = others.boxes.some((b) => holds(b, at))
+    const posed = others.poses.some((p) => FACE_KEYPOINTS.some((k) => near(p.keypoints[k])))
+    if (boxed || posed) counted.push({ box: face.box, score: face.score, source: 'face' })
+  }
+  return counted
 }
 
 export function countPeople(people: PersonFound[]): Finding | undefined {

@@ -89,7 +89,9 @@ describe('toWorkingImage against the plain box filter', () => {
 describe('LOCAL_IDENTITY', () => {
   it('names the rules revision, so a rule change alone starts a fresh record', () => {
     expect(LOCAL_IDENTITY).toMatch(
-      new RegExp(`^local movenet-centernet-facemesh rules${RULES_REVISION}-[0-9a-f]{12}$`),
+      new RegExp(
+        `^local movenet-centernet-facemesh-blazeface rules${RULES_REVISION}-[0-9a-f]{12}$`,
+      ),
     )
   })
 })
@@ -108,6 +110,16 @@ describe('LocalDetector on real photos', () => {
     ['no-person.jpg', { status: 'reject', code: 'InvalidFile.Content' }],
   ])('%s → %o', async (name, expected) => {
     expect(await verdict(await photo(name))).toMatchObject(expected)
+  })
+
+  it('counts the rows of a group photo, whose boxes score under the bar one by one', async () => {
+    // Counted where a weak box and a weak pose agree (rules 4 read one person, body unseen).
+    const bytes = new Uint8Array(
+      await readFile(join(ROOT, 'test/fixtures/counting/group-photo.jpg')),
+    )
+    const detection = await verdict(bytes)
+    expect(detection).toMatchObject({ status: 'reject', code: 'InvalidFile.Content' })
+    expect(detection.evidence?.people.length).toBeGreaterThan(3)
   })
 
   it('decodes WEBP, BMP and PNG as well', async () => {

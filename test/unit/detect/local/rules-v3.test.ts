@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest'
-import { HEIGHT, PERSON_BOX, STANDING, WIDTH, box, detected, face, scene } from './people.js'
+import {
+  HEIGHT,
+  PERSON_BOX,
+  STANDING,
+  WIDTH,
+  box,
+  detected,
+  face,
+  scene,
+  standingPerson,
+} from './people.js'
 import type { FaceReading } from '../../../../src/detect/local/face.js'
 import {
   lumaGrid,
@@ -16,6 +26,7 @@ import {
 import {
   Body,
   crouching,
+  facesApart,
   findPeople,
   headLooksAway,
   heldObjects,
@@ -268,5 +279,146 @@ describe('a second person only where one is found apart from the subject', () =>
     expect(
       findPeople(scene({ objects: [detected('person', 0.8, PERSON_BOX), beside] })),
     ).toHaveLength(2)
+  })
+
+  it('the strongest box is no exception: a mask scored above the body is still part of it', () => {
+    // 70% inside the body: more than a part's share, less than a duplicate's.
+    const mask = detected('person', 0.9, box(0.58, 0.05, 0.78, 0.2))
+    const people = findPeople(scene({ objects: [mask, detected('person', 0.8, PERSON_BOX)] }))
+    expect(people).toHaveLength(1)
+    expect(people[0]?.box).toEqual(PERSON_BOX)
+  })
+})
+
+/** The standing person at half size, its left edge moved to `left` (a fraction of the width). */
+function smallPersonAt(left: number, score: number): Person {
+  const keypoints = {} as Record<KeypointName, Keypoint>
+  for (const name of KEYPOINT_NAMES) {
+    const [x, y] = STANDING[name]
+    keypoints[name] = {
+      x: left + ((x - 190) / WIDTH) * 0.5,
+      y: 0.3 + (y / HEIGHT) * 0.5,
+      score: 0.7,
+    }
+  }
+  return { score, keypoints }
+}
+const SMALL_BOX = (left: number) => box(left - 0.02, 0.3, left + 0.2, 0.8)
+
+describe('matching poses to person boxes', () => {
+  it('the box holding all of a pose takes it before a part-box scored higher', () => {
+    // A box over the torso and arm, 71% inside the body's box, scored above it.
+    const part = detected('person', 0.9, box(0.2, 0.3, 0.55, 0.6))
+    const people = findPeople(scene({ objects: [part, detected('person', 0.8, PERSON_BOX)] }))
+    expect(people).toHaveLength(1)
+    expect(people[0]?.box).toEqual(PERSON_BOX)
+    expect(people[0]?.pose).toBeDefined()
+  })
+})
+
+describe('people counted from two weak signals that agree', () => {
+  const subject = detected('person', 0.8, PERSON_BOX)
+
+  it('a person box under the bar holding a weak pose of its own counts (the rows of a group photo)', () => {
+    const observation = scene({
+      persons: [standingPerson(), smallPersonAt(0.78, 0.15)],
+      objects: [subject, detected('person', 0.19, SMALL_BOX(0.78))],
+    })
+    expect(findPeople(observation)).toHaveLength(2)
+    expect(judge(observation)).toMatchObject({ status: 'reject', code: 'InvalidFile.Content' })
+  })
+
+  it('either signal alone is not a person', () => {
+    const boxAlone = scene({ objects: [subject, detected('person', 0.19, SMALL_BOX(0.78))] })
+    expect(findPeople(boxAlone)).toHaveLength(1)
+    const poseAlone = scene({ persons: [standingPerson(), smallPersonAt(0.78, 0.15)] })
+    expect(findPeople(poseAlone)).toHaveLength(1)
+    const tooFewKeypoints = smallPersonAt(0.78, 0.15)
+    for (const name of KEYPOINT_NAMES.slice(5)) tooFewKeypoints.keypoints[name].score = 0.1
+    const faint = scene({
+      persons: [standingPerson(), tooFewKeypoints],
+      objects: [subject, detected('person', 0.19, SMALL_BOX(0.78))],
+    })
+    expect(findPeople(faint)).toHaveLength(1)
+  })
+
+  it('a weak box and pose on the subject are the subject read again', () => {
+    const again = scene({
+      persons: [standingPerson(), { ...standingPerson(), score: 0.15 }],
+      objects: [subject, detected('person', 0.2, box(0.32, 0.1, 0.7, 0.9))],
+    })
+    expect(findPeople(again)).toHaveLength(1)
+  })
+
+  it('with no strong box, a weak box and its pose are the one person (someone behind an instrument)', () => {
+    const hidden = scene({
+      persons: [smallPersonAt(0.4, 0.15)],
+      objects: [detected('person', 0.2, SMALL_BOX(0.4))],
+    })
+    const people = findPeople(hidden)
+    expect(people).toHaveLength(1)
+    expect(people[0]?.pose).toBeDefined()
+  })
+})
+
+describe('faces found apart from the subject', () => {
+  /** BlazeFace on the standing person's own face (its head at x 0.44–0.56, y 0.07–0.16). */
+  const own = { box: box(0.45, 0.07, 0.55, 0.16), score: 0.9 }
+  /** A smaller face behind the subject, at the right edge. */
+  const behind = { box: box(0.85, 0.2, 0.9, 0.25), score: 0.3 }
+  const subject = detected('person', 0.8, PERSON_BOX)
+  /** MoveNet's reading of the person behind: only the face keypoints, around (0.875, 0.225). */
+  function faceOnly(x: number, y: number): Person {
+    const keypoints = {} as Record<KeypointName, Keypoint>
+    for (const name of KEYPOINT_NAMES) keypoints[name] = { x, y, score: 0.05 }
+    keypoints.nose = { x, y, score: 0.4 }
+    keypoints.leftEye = { x: x + 0.01, y: y - 0.01, score: 0.4 }
+    keypoints.rightEye = { x: x - 0.01, y: y - 0.01, score: 0.4 }
+    return { score: 0.12, keypoints }
+  }
+
+  it('counts a face behind the subject that a weak person box holds (a blurred passer-by)', () => {
+    const observation = scene({
+      objects: [subject, detected('person', 0.17, box(0.8, 0.18, 0.95, 0.6))],
+      faces: [own, behind],
+    })
+    expect(findPeople(observation)).toHaveLength(2)
+    expect(findPeople(observation)[1]).toMatchObject({ source: 'face', box: behind.box })
+    expect(judge(observation)).toMatchObject({
+      status: 'reject',
+      code: 'InvalidFile.Content',
+      evidence: { people: [{ source: 'detector' }, { source: 'face' }] },
+    })
+  })
+
+  it('counts one that someone else’s MoveNet face keypoints agree with', () => {
+    const observation = scene({
+      persons: [standingPerson(), faceOnly(0.875, 0.225)],
+      faces: [own, behind],
+    })
+    expect(findPeople(observation)).toHaveLength(2)
+  })
+
+  it('a face alone, a face larger than the subject’s, or no face of the subject’s counts nobody', () => {
+    const weakBox = detected('person', 0.17, box(0.8, 0.18, 0.95, 0.6))
+    expect(findPeople(scene({ faces: [own, behind] }))).toHaveLength(1)
+    const large = { box: box(0.75, 0.2, 0.95, 0.4), score: 0.5 }
+    expect(findPeople(scene({ objects: [subject, weakBox], faces: [own, large] }))).toHaveLength(1)
+    expect(findPeople(scene({ objects: [subject, weakBox], faces: [behind] }))).toHaveLength(1)
+    // Nobody counted yet: no subject whose face to compare with.
+    expect(facesApart(scene({ objects: [weakBox], faces: [own, behind] }), [])).toEqual([])
+  })
+
+  it('the subject’s own keypoints or boxes over the subject are not a second signal', () => {
+    // A tight box under the subject's chin line, and a phantom face just above the head: the
+    // subject's own nose is at it, and a weak box over the whole subject holds it.
+    const tight = detected('person', 0.8, box(0.3, 0.11, 0.72, 0.95))
+    const phantom = { box: box(0.46, 0.01, 0.54, 0.09), score: 0.3 }
+    const over = detected('person', 0.2, box(0.31, 0.0, 0.73, 0.9))
+    const observation = scene({ objects: [tight, over], faces: [own, phantom] })
+    expect(findPeople(observation)).toHaveLength(1)
+    // Someone else's box there would count it: the exclusion is what keeps it out.
+    const apart = detected('person', 0.2, box(0.4, 0.0, 0.6, 0.1))
+    expect(findPeople(scene({ objects: [tight, apart], faces: [own, phantom] }))).toHaveLength(2)
   })
 })
