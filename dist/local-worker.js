@@ -76560,6 +76560,15 @@ const THRESHOLDS = {
      * Judgement; on the corpus the second people without a pose lie 0.00–0.49 inside the subject's.
      */
     maxShareInBody: 0.6,
+    /** A weak person box (under personBoxScore) counts with a MoveNet pose of its own at or above this score… */
+    weakPoseScore: 0.1,
+    /** …and with at least this many visible keypoints. */
+    weakPoseKeypoints: 6,
+    /**
+     * A face apart from the subject counts only up to this many times the height of the subject's
+     * own face (judgement: someone behind the subject is further away, so smaller).
+     */
+    maxFaceToSubjectFace: 1,
     /** A MoveNet person no box accounts for counts as someone else at or above this score (= personScore). */
     extraPoseScore: 0.3,
     /** FaceMesh face flag at or above this: a face is there. Passes measure 1.00 (one 0.02 on a badly placed crop), backs of heads, masks and covered faces 0.00–0.46. */
@@ -76636,7 +76645,7 @@ const THRESHOLDS = {
  * The logic of the rules (rules/*.ts), numbered: bump it when a rule changes without a number here changing, so
  * verdicts recorded under the old rules (keyed by the detector's identity) are not reused.
  */
-const RULES_REVISION = 4;
+const RULES_REVISION = 5;
 /** DashScope's input limits (from the one table), and the model's working size. */
 const LIMITS = {
     maxLongestSide: SERVICE_LIMITS.maxLongestSide,
@@ -76665,6 +76674,14 @@ const LIMITS = {
      * Peak RSS of two workers over the corpus (three runs each): about 770 MB without, 710 MB with.
      */
     codecReleasePixels: 2_000_000,
+    /**
+     * A worker thread's young generation (MB). Node gives a worker a smaller one than the main
+     * thread, and each image's short-lived buffers (the float copies handed to the models, the
+     * working images: tens of MB) then go through many more scavenges. Measured on 80 corpus photos,
+     * one worker (`scripts/bench-local.ts`): inference median 195–214 ms at Node's default, 170–176 ms
+     * at 32–64 MB; peak RSS moved within run-to-run noise (0.55–0.63 GB in all).
+     */
+    workerYoungGenerationMb: 48,
 };
 /** Working sizes and floors of the models that `observe` runs (not rules: what the models see). */
 const OBSERVE_LIMITS = {
@@ -76687,6 +76704,10 @@ const OBSERVE_LIMITS = {
     minObjectScore: 0.15,
     /** Overlap (IoU) above which two boxes of one class are one object. */
     maxObjectOverlap: 0.5,
+    /** BlazeFace faces under this score are not kept (a face counts only with a second signal). */
+    minFoundFaceScore: 0.2,
+    /** Overlap (IoU) above which two BlazeFace boxes are one face. */
+    maxFaceOverlap: 0.3,
 };
 
 ;// CONCATENATED MODULE: ./src/detect/local/container.ts
@@ -77920,6 +77941,103 @@ function centerNetAtSize(artifacts, size) {
     return { ...artifacts, modelTopology: topology, signature, weightData: data };
 }
 
+;// CONCATENATED MODULE: ./src/detect/local/faces.ts
+
+
+
+/**
+ * BlazeFace's anchors for a square input of `size` pixels: two per cell of the size/16 grid, then
+ * six per cell of the size/8 grid, each at its cell's centre (MediaPipe's SSD anchors, fixed
+ * sizes). 896 for 256 px. Pure.
+ */
+function faceAnchors(size) {
+    const anchors = [];
+    for (const [stride, perCell] of [
+        [size / 16, 2],
+        [size / 8, 6],
+    ]) {
+        const cells = Math.ceil(size / stride);
+        for (let y = 0; y < cells; y++)
+            for (let x = 0; x < cells; x++)
+                for (let n = 0; n < perCell; n++)
+                    anchors.push([stride * (x + 0.5), stride * (y + 0.5)]);
+    }
+    return anchors;
+}
+/**
+ * Faces from BlazeFace's raw rows (per anchor: score logit, centre offset x y, width, height in
+ * input pixels, then landmarks), kept at or above `minScore` and thinned by non-maximum
+ * suppression. `scale` turns input pixels into fractions of the photo's width and height. Pure.
+ */
+function decodeFaces(rows, columns, anchors, scale, minScore, maxOverlap) {
+    if (rows.length !== anchors.length * columns)
+        throw new Error(`BlazeFace gave ${rows.length} values for ${anchors.length} anchors of ${columns}: not the model this was written for.`);
+    const candidates = [];
+    anchors.forEach(([ax, ay], i) => {
+        const at = i * columns;
+        const score = 1 / (1 + Math.exp(-(rows[at] ?? -Infinity)));
+        if (!(score >= minScore))
+            return;
+        const cx = (rows[at + 1] ?? 0) + ax;
+        const cy = (rows[at + 2] ?? 0) + ay;
+        const w = Math.abs(rows[at + 3] ?? 0);
+        const h = Math.abs(rows[at + 4] ?? 0);
+        candidates.push({
+            score,
+            box: {
+                left: (cx - w / 2) * scale.x,
+                top: (cy - h / 2) * scale.y,
+                right: (cx + w / 2) * scale.x,
+                bottom: (cy + h / 2) * scale.y,
+            },
+        });
+    });
+    const kept = [];
+    for (const face of candidates.sort((a, b) => b.score - a.score))
+        if (!kept.some((k) => iou(k.box, face.box) > maxOverlap))
+            kept.push(face);
+    return kept;
+}
+/**
+ * MediaPipe BlazeFace, back-camera model (256 px input, made for small and distant faces): every
+ * face in the photo, so that people the person detector misses still count.
+ */
+class FaceFinder {
+    model;
+    static size = 256;
+    anchors = faceAnchors(FaceFinder.size);
+    constructor(model) {
+        this.model = model;
+    }
+    static async load(modelsFolder) {
+        return new FaceFinder(await loadGraph(modelsFolder, 'blazeface-back'));
+    }
+    /** Faces in `image` (padded to a square at its bottom and right, so that none is stretched). */
+    async find(image, minScore, maxOverlap) {
+        const size = FaceFinder.size;
+        const side = Math.max(image.width, image.height);
+        const rows = tf_core_node.tidy(() => {
+            const pixels = tf_core_node.tensor3d(new Float32Array(image.rgb), [image.height, image.width, 3]);
+            const square = tf_core_node.pad(pixels, [
+                [0, side - image.height],
+                [0, side - image.width],
+                [0, 0],
+            ]);
+            const sized = side === size ? square : tf_core_node.image.resizeBilinear(square, [size, size]);
+            const input = tf_core_node.expandDims(tf_core_node.sub(tf_core_node.div(sized, 127.5), 1), 0);
+            // Four outputs: scores and boxes for the 512 fine anchors and the 384 coarse ones.
+            const outputs = [...this.model.execute(input)].sort((a, b) => a.size - b.size);
+            const [coarseScores, fineScores, coarseBoxes, fineBoxes] = outputs;
+            return tf_core_node.squeeze(tf_core_node.concat([tf_core_node.concat([fineScores, fineBoxes], 2), tf_core_node.concat([coarseScores, coarseBoxes], 2)], 1), [0]);
+        });
+        const columns = rows.shape[1] ?? 17;
+        const data = (await rows.data());
+        rows.dispose();
+        const k = side / size;
+        return decodeFaces(data, columns, this.anchors, { x: k / image.width, y: k / image.height }, minScore, maxOverlap);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/detect/local/pose.ts
 
 
@@ -78086,23 +78204,67 @@ function findPeople(observation, limits = THRESHOLDS) {
             kept.push(box);
     }
     const boxed = kept.map((o) => ({ box: o.box, score: o.score, source: 'detector' }));
+    // Pairs matched best first: a box holding all of a pose's keypoints takes it before a box
+    // (a mask, a torso) that only lies inside it, whichever the detector scored higher.
     const unclaimed = new Set(poses);
-    for (const person of boxed) {
-        const best = [...unclaimed]
-            .map((pose) => ({ pose, share: sameBody(pose, person.box, limits) }))
-            .sort((a, b) => b.share - a.share)[0];
-        if (best !== undefined && best.share >= limits.poseInBoxShare) {
-            person.pose = best.pose;
-            unclaimed.delete(best.pose);
-        }
+    const pairs = boxed
+        .flatMap((person) => poses.map((pose) => ({
+        person,
+        pose,
+        holds: shareInside(pose, person.box, limits),
+        share: sameBody(pose, person.box, limits),
+    })))
+        .filter((pair) => pair.share >= limits.poseInBoxShare)
+        .sort((a, b) => b.holds - a.holds || b.share - a.share);
+    for (const { person, pose } of pairs) {
+        if (person.pose !== undefined || !unclaimed.has(pose))
+            continue;
+        person.pose = pose;
+        unclaimed.delete(pose);
     }
     // A box with no pose of its own lying mostly inside a counted body is part of it (a mask, a bag
     // or a printed face the detector read as a person), not someone found apart from it.
-    const found = boxed.filter((person, i) => i === 0 ||
-        person.pose !== undefined ||
+    // The strongest box is no exception: what it lies inside is a body with a pose, which stays.
+    const found = boxed.filter((person) => person.pose !== undefined ||
         !boxed.some((other) => other !== person &&
             other.pose !== undefined &&
             intersection(person.box, other.box) / (boxArea(person.box) || 1) > limits.maxShareInBody));
+    // Two weak signals that agree: a person box under the detector's bar holding a MoveNet pose
+    // of its own, apart from everyone counted (the rows of a group photo, people in the background).
+    const weakBoxes = observation.objects
+        .filter((o) => o.label === 'person' &&
+        o.score < limits.personBoxScore &&
+        boxHeight(o.box) >= limits.minPersonHeight)
+        .sort((a, b) => b.score - a.score);
+    for (const weak of weakBoxes) {
+        const poses = observation.persons.filter((p) => p.score >= limits.weakPoseScore &&
+            !found.some((f) => f.pose === p) &&
+            Object.values(p.keypoints).filter((k) => k.score >= limits.keypointScore).length >=
+                limits.weakPoseKeypoints);
+        const best = poses
+            .map((pose) => ({ pose, share: shareInside(pose, weak.box, limits) }))
+            .sort((a, b) => b.share - a.share)[0];
+        if (best === undefined || best.share < limits.poseInBoxShare)
+            continue;
+        const box = keypointBox(best.pose, limits);
+        if (box === undefined)
+            continue;
+        const apart = found.every((f) => {
+            if (f.pose === undefined)
+                return shareInside(best.pose, f.box, limits) < limits.poseInBoxShare;
+            const theirs = keypointBox(f.pose, limits);
+            return theirs === undefined || iou(theirs, box) <= limits.distinctPoseOverlap;
+        });
+        const again = found.some((f) => {
+            const shared = intersection(f.box, weak.box);
+            const smaller = Math.min(boxArea(f.box), boxArea(weak.box));
+            return smaller > 0 && shared / smaller > limits.samePersonOverlap;
+        });
+        if (!apart || again)
+            continue;
+        unclaimed.delete(best.pose);
+        found.push({ box: weak.box, score: weak.score, source: 'detector', pose: best.pose });
+    }
     for (const pose of unclaimed) {
         const box = keypointBox(pose, limits);
         if (box === undefined || pose.score < limits.extraPoseScore)
@@ -78122,7 +78284,55 @@ function findPeople(observation, limits = THRESHOLDS) {
         if (!twice)
             found.push({ box, score: pose.score, source: 'pose', pose });
     }
-    return found;
+    return [...found, ...facesApart(observation, found, limits)];
+}
+const FACE_KEYPOINTS = ['nose', 'leftEye', 'rightEye'];
+const centre = (b) => ({ x: (b.left + b.right) / 2, y: (b.top + b.bottom) / 2 });
+const holds = (b, p) => p.x >= b.left && p.x <= b.right && p.y >= b.top && p.y <= b.bottom;
+/**
+ * Faces found apart from everyone counted: people behind the subject whom the person detector
+ * scored under its bar. A face counts where a second signal of someone else's agrees (a person box
+ * of any kept score apart from the counted people's holding it, or a nose or eye of a MoveNet
+ * person not counted at it) and it is no larger than the subject's own face
+ * (someone behind the subject is further away; a larger face nobody's box holds is more likely a
+ * picture or a pattern). Without a face of the subject's to compare with, none counts. Pure.
+ */
+function facesApart(observation, found, limits = THRESHOLDS) {
+    const subject = found[0];
+    const faces = observation.faces ?? [];
+    if (subject === undefined)
+        return [];
+    const own = faces
+        .filter((f) => holds(subject.box, centre(f.box)))
+        .sort((a, b) => b.score - a.score)[0];
+    if (own === undefined)
+        return [];
+    // The second signal must be someone else's: not a counted person's pose, nor a box over them.
+    const others = {
+        poses: observation.persons.filter((p) => !found.some((f) => f.pose === p)),
+        boxes: (observation.objects ?? [])
+            .filter((o) => o.label === 'person' &&
+            found.every((f) => iou(o.box, f.box) <= limits.distinctPoseOverlap))
+            .map((o) => o.box),
+    };
+    const counted = [];
+    for (const face of faces) {
+        const at = centre(face.box);
+        if ([...found, ...counted].some((f) => holds(f.box, at)))
+            continue;
+        if (boxHeight(face.box) > boxHeight(own.box) * limits.maxFaceToSubjectFace)
+            continue;
+        const width = face.box.right - face.box.left;
+        const height = boxHeight(face.box);
+        const near = (p) => p.score >= limits.headKeypointScore &&
+            Math.abs(p.x - at.x) <= width &&
+            Math.abs(p.y - at.y) <= height;
+        const boxed = others.boxes.some((b) => holds(b, at));
+        const posed = others.poses.some((p) => FACE_KEYPOINTS.some((k) => near(p.keypoints[k])));
+        if (boxed || posed)
+            counted.push({ box: face.box, score: face.score, source: 'face' });
+    }
+    return counted;
 }
 function countPeople(people) {
     if (people.length === 0)
@@ -78137,6 +78347,7 @@ function countPeople(people) {
 }
 
 ;// CONCATENATED MODULE: ./src/detect/local/observe.ts
+
 
 
 
@@ -78201,12 +78412,13 @@ function observeInput(pixels) {
 }
 async function loadModels(modelsFolder, wasmFolder) {
     await useWasmBackend(wasmFolder);
-    const [pose, objects, face] = await Promise.all([
+    const [pose, objects, face, faces] = await Promise.all([
         PoseModel.load(modelsFolder, wasmFolder),
         ObjectModel.load(modelsFolder, OBSERVE_LIMITS.objectInputSize),
         FaceModel.load(modelsFolder),
+        FaceFinder.load(modelsFolder),
     ]);
-    return { pose, objects, face };
+    return { pose, objects, face, faces };
 }
 /**
  * The square around the subject's head, as fractions of a `width` × `height` image: from the
@@ -78268,20 +78480,25 @@ async function lyingDown(models, small) {
     return [];
 }
 /**
- * Runs every model on one decoded photo: MoveNet on the small image, the COCO detector and
- * FaceMesh on the detail image. One image at a time per thread (the backend is single threaded).
+ * Runs every model on one decoded photo: MoveNet and BlazeFace on the small image, the COCO
+ * detector and FaceMesh on the detail image. One image at a time per thread (the backend is
+ * single threaded).
  */
 async function observe(models, input) {
     const { small, detail } = input;
     const persons = await models.pose.estimate(small);
+    const faces = await models.faces.find(small, OBSERVE_LIMITS.minFoundFaceScore, OBSERVE_LIMITS.maxFaceOverlap);
     const image = tf_core_node.tensor3d(new Float32Array(detail.rgb), [detail.height, detail.width, 3]);
     try {
         const objects = await models.objects.detect(image, OBSERVE_LIMITS.minObjectScore, OBSERVE_LIMITS.maxObjectOverlap);
         // No one upright: a second look with the photo turned each way, for a person lying down.
-        if (findPeople({ persons, objects }).length === 0)
+        let people = findPeople({ persons, objects });
+        if (people.length === 0) {
             persons.push(...(await lyingDown(models, small)));
+            people = findPeople({ persons, objects });
+        }
         // The subject the rules judge (one matcher for both): FaceMesh reads that person's head.
-        const subject = findPeople({ persons, objects })[0];
+        const subject = people[0];
         const crop = headCrop(subject?.pose, subject?.box, small.width, small.height);
         const observation = {
             persons,
@@ -78290,6 +78507,7 @@ async function observe(models, input) {
             meanLuma: small.meanLuma,
             luma: lumaGrid(small),
             objects,
+            faces,
         };
         if (crop !== undefined)
             observation.face = await models.face.read(image, crop);
