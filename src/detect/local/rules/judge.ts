@@ -15,7 +15,7 @@ import {
 import { Body, round, toBox, type Finding, type Thresholds } from './geometry.js'
 import { addDrawnEvidence } from './drawn.js'
 import { lightOn, tooDark } from './light.js'
-import { heldObjects, holdingObject } from './objects.js'
+import { behindTable, heldObjects, holdingObject } from './objects.js'
 import { countPeople, findPeople } from './people.js'
 
 const objectEvidence = (o: DetectedObject) => ({
@@ -69,6 +69,8 @@ export function judge(observation: Observation, limits: Thresholds = THRESHOLDS)
   }
   const holding = holdingObject(held)
   if (holding !== undefined) return reject('holdingObject', holding)
+  const seated = behindTable(observation.objects ?? [], body)
+  if (seated !== undefined) return reject('behindTable', seated)
   if (observation.face === undefined) {
     if (body !== undefined) {
       for (const rule of FACE_RULES) {

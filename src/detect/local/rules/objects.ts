@@ -56,6 +56,41 @@ export function heldObjects(
   })
 }
 
+/** COCO things a seated person's lower body hides behind: a table, a laptop on one. */
+export const TABLES: ReadonlySet<string> = new Set(['dining table', 'laptop'])
+
+/**
+ * The lower body behind a table: a table (or a laptop on one) across the hips, its top edge
+ * between the shoulders and the hips. Standing people are not photographed behind tables; seated
+ * ones are, and MoveNet then sees no knees to tell. The hips' place counts even when MoveNet is
+ * unsure of them (a table hides them). Pure.
+ */
+export function behindTable(
+  objects: readonly DetectedObject[],
+  body: Body | undefined,
+): Finding | undefined {
+  if (body === undefined || !body.visible('leftShoulder', 'rightShoulder')) return undefined
+  const { keypoints } = body.person
+  const hips = {
+    x: (keypoints.leftHip.x + keypoints.rightHip.x) / 2,
+    y: (keypoints.leftHip.y + keypoints.rightHip.y) / 2,
+  }
+  const shoulders = (keypoints.leftShoulder.y + keypoints.rightShoulder.y) / 2
+  const table = objects.find(
+    (o) =>
+      TABLES.has(o.label) &&
+      o.box.left <= hips.x &&
+      o.box.right >= hips.x &&
+      o.box.top > shoulders &&
+      o.box.top < hips.y,
+  )
+  if (table === undefined) return undefined
+  return {
+    code: 'InvalidFile.BodyPose',
+    message: `The person seems to sit behind a ${table.label} (${Math.round(table.score * 100)}%); stand in front of it, legs in view.`,
+  }
+}
+
 export function holdingObject(held: DetectedObject[]): Finding | undefined {
   const first = held[0]
   if (first === undefined) return undefined

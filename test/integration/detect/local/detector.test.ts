@@ -114,12 +114,21 @@ describe('LocalDetector on real photos', () => {
 
   it('counts the rows of a group photo, whose boxes score under the bar one by one', async () => {
     // Counted where a weak box and a weak pose agree (rules 4 read one person, body unseen).
-    const bytes = new Uint8Array(
-      await readFile(join(ROOT, 'test/fixtures/counting/group-photo.jpg')),
-    )
+    const bytes = new Uint8Array(await readFile(join(ROOT, 'test/fixtures/rules/group-photo.jpg')))
     const detection = await verdict(bytes)
     expect(detection).toMatchObject({ status: 'reject', code: 'InvalidFile.Content' })
     expect(detection.evidence?.people.length).toBeGreaterThan(3)
+  })
+
+  it('reads a man at a restaurant table as seated: the table lies across his hips', async () => {
+    const bytes = new Uint8Array(
+      await readFile(join(ROOT, 'test/fixtures/rules/seated-at-table.jpg')),
+    )
+    expect(await verdict(bytes)).toMatchObject({
+      status: 'reject',
+      code: 'InvalidFile.BodyPose',
+      evidence: { rule: 'behindTable' },
+    })
   })
 
   it('decodes WEBP, BMP and PNG as well', async () => {

@@ -39,7 +39,7 @@ describe('FaceFinder (BlazeFace back-camera model) on real photos', () => {
   })
 
   it('finds several faces in a group photo', async () => {
-    expect((await facesIn('counting/group-photo.jpg')).length).toBeGreaterThan(3)
+    expect((await facesIn('rules/group-photo.jpg')).length).toBeGreaterThan(3)
   })
 
   it('finds none in a photo without people', async () => {

@@ -25,6 +25,7 @@ import {
 } from '../../../../src/detect/local/pose.js'
 import {
   Body,
+  behindTable,
   crouching,
   facesApart,
   findPeople,
@@ -420,5 +421,44 @@ describe('faces found apart from the subject', () => {
     // Someone else's box there would count it: the exclusion is what keeps it out.
     const apart = detected('person', 0.2, box(0.4, 0.0, 0.6, 0.1))
     expect(findPeople(scene({ objects: [tight, apart], faces: [own, phantom] }))).toHaveLength(2)
+  })
+})
+
+describe('seated behind a table', () => {
+  /** Waist-up at a table: hips hidden (MoveNet unsure of them), knees and ankles unseen. */
+  const atTable = person({
+    leftHip: { score: 0.2, at: [350, 480] },
+    rightHip: { score: 0.2, at: [250, 480] },
+    leftKnee: { score: 0.05 },
+    rightKnee: { score: 0.05 },
+    leftAnkle: { score: 0.05 },
+    rightAnkle: { score: 0.05 },
+  })
+  const table = detected('dining table', 0.19, box(0.05, 0.4, 0.95, 0.75))
+
+  it('a table across the hips, its top between shoulders and hips, is sitting', () => {
+    expect(behindTable([table], body(atTable))).toMatchObject({
+      code: 'InvalidFile.BodyPose',
+      message: expect.stringContaining('sit behind a dining table (19%)') as string,
+    })
+    const observation = scene({
+      persons: [atTable],
+      objects: [detected('person', 0.8, box(0.3, 0.05, 0.72, 0.6)), table],
+    })
+    expect(judge(observation)).toMatchObject({
+      status: 'reject',
+      code: 'InvalidFile.BodyPose',
+      evidence: { rule: 'behindTable' },
+    })
+  })
+
+  it('a table beside the person, below the hips or over the chest is not', () => {
+    const beside = detected('dining table', 0.3, box(0.0, 0.4, 0.3, 0.75))
+    const below = detected('dining table', 0.3, box(0.05, 0.55, 0.95, 0.9))
+    const chest = detected('laptop', 0.3, box(0.3, 0.15, 0.7, 0.4))
+    for (const thing of [beside, below, chest])
+      expect(behindTable([thing], body(atTable))).toBeUndefined()
+    expect(behindTable([detected('bench', 0.5, table.box)], body(atTable))).toBeUndefined()
+    expect(behindTable([table], undefined)).toBeUndefined()
   })
 })
