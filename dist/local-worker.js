@@ -78872,6 +78872,35 @@ function heldObjects(objects, subject, body, limits = THRESHOLDS) {
         });
     });
 }
+/** COCO things a seated person's lower body hides behind: a table, a laptop on one. */
+const TABLES = new Set(['dining table', 'laptop']);
+/**
+ * The lower body behind a table: a table (or a laptop on one) across the hips, its top edge
+ * between the shoulders and the hips. Standing people are not photographed behind tables; seated
+ * ones are, and MoveNet then sees no knees to tell. The hips' place counts even when MoveNet is
+ * unsure of them (a table hides them). Pure.
+ */
+function behindTable(objects, body) {
+    if (body === undefined || !body.visible('leftShoulder', 'rightShoulder'))
+        return undefined;
+    const { keypoints } = body.person;
+    const hips = {
+        x: (keypoints.leftHip.x + keypoints.rightHip.x) / 2,
+        y: (keypoints.leftHip.y + keypoints.rightHip.y) / 2,
+    };
+    const shoulders = (keypoints.leftShoulder.y + keypoints.rightShoulder.y) / 2;
+    const table = objects.find((o) => TABLES.has(o.label) &&
+        o.box.left <= hips.x &&
+        o.box.right >= hips.x &&
+        o.box.top > shoulders &&
+        o.box.top < hips.y);
+    if (table === undefined)
+        return undefined;
+    return {
+        code: 'InvalidFile.BodyPose',
+        message: `The person seems to sit behind a ${table.label} (${Math.round(table.score * 100)}%); stand in front of it, legs in view.`,
+    };
+}
 function holdingObject(held) {
     const first = held[0];
     if (first === undefined)
@@ -79022,6 +79051,9 @@ function judge(observation, limits = THRESHOLDS) {
     const holding = holdingObject(held);
     if (holding !== undefined)
         return reject('holdingObject', holding);
+    const seated = behindTable(observation.objects ?? [], body);
+    if (seated !== undefined)
+        return reject('behindTable', seated);
     if (observation.face === undefined) {
         if (body !== undefined) {
             for (const rule of FACE_RULES) {
