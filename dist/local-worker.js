@@ -78176,9 +78176,10 @@ function shareInside(person, box, limits) {
     return inside.length / seen.length;
 }
 /**
- * Everyone in the photo: the detector's person boxes (one box mostly inside a bigger one is the
- * same person seen twice), then MoveNet people no box accounts for. Each box takes the MoveNet
- * person most of whose keypoints it holds. Pure.
+ * Everyone in the photo, the subject first: the detector's person boxes (one box mostly inside a
+ * bigger one is the same person seen twice), each with the MoveNet person most of whose keypoints
+ * it holds; then weak boxes with a pose of their own, MoveNet people no box accounts for, and
+ * faces apart from all of them (`facesApart`). Pure.
  */
 function findPeople(observation, limits = THRESHOLDS) {
     const poses = observation.persons.filter((p) => p.score >= limits.personScore);
@@ -78293,9 +78294,9 @@ const holds = (b, p) => p.x >= b.left && p.x <= b.right && p.y >= b.top && p.y <
  * Faces found apart from everyone counted: people behind the subject whom the person detector
  * scored under its bar. A face counts where a second signal of someone else's agrees (a person box
  * of any kept score apart from the counted people's holding it, or a nose or eye of a MoveNet
- * person not counted at it) and it is no larger than the subject's own face
- * (someone behind the subject is further away; a larger face nobody's box holds is more likely a
- * picture or a pattern). Without a face of the subject's to compare with, none counts. Pure.
+ * person not counted at it) and it is no larger than the subject's own face (someone behind the
+ * subject is further away; a larger face nobody's box holds is more likely a picture or a
+ * pattern). Without a face of the subject's to compare with, none counts. Pure.
  */
 function facesApart(observation, found, limits = THRESHOLDS) {
     const subject = found[0];
