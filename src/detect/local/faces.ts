@@ -119,6 +119,8 @@ export class FaceFinder {
     const data = (await rows.data()) as Float32Array
     rows.dispose()
     const k = side / size
+    const clamp = (v: number) => Math.min(1, Math.max(0, v))
+    // Faces cut by the frame reach into the padding: keep the part inside the photo.
     return decodeFaces(
       data,
       columns,
@@ -126,6 +128,14 @@ export class FaceFinder {
       { x: k / image.width, y: k / image.height },
       minScore,
       maxOverlap,
-    )
+    ).map(({ box, score }) => ({
+      score,
+      box: {
+        left: clamp(box.left),
+        top: clamp(box.top),
+        right: clamp(box.right),
+        bottom: clamp(box.bottom),
+      },
+    }))
   }
 }

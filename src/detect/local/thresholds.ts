@@ -145,14 +145,6 @@ export const LIMITS = {
    * Peak RSS of two workers over the corpus (three runs each): about 770 MB without, 710 MB with.
    */
   codecReleasePixels: 2_000_000,
-  /**
-   * A worker thread's young generation (MB). Node gives a worker a smaller one than the main
-   * thread, and each image's short-lived buffers (the float copies handed to the models, the
-   * working images: tens of MB) then go through many more scavenges. Measured on 80 corpus photos,
-   * one worker (`scripts/bench-local.ts`): inference median 195–214 ms at Node's default, 170–176 ms
-   * at 32–64 MB; peak RSS moved within run-to-run noise (0.55–0.63 GB in all).
-   */
-  workerYoungGenerationMb: 48,
 } as const
 
 /** Working sizes and floors of the models that `observe` runs (not rules: what the models see). */

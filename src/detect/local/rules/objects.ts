@@ -60,16 +60,17 @@ export function heldObjects(
 export const TABLES: ReadonlySet<string> = new Set(['dining table', 'laptop'])
 
 /**
- * The lower body behind a table: a table (or a laptop on one) across the hips, its top edge
- * between the shoulders and the hips. Standing people are not photographed behind tables; seated
- * ones are, and MoveNet then sees no knees to tell. The hips' place counts even when MoveNet is
- * unsure of them (a table hides them). Pure.
+ * The lower body behind a table: no knee seen, and a table (or a laptop on one) across the hips,
+ * its top edge between the shoulders and the hips. Seated people are photographed behind tables,
+ * and MoveNet then sees no knees to tell; a person standing in front of one shows their legs. The
+ * hips' place counts even when MoveNet is unsure of them (a table hides them). Pure.
  */
 export function behindTable(
   objects: readonly DetectedObject[],
   body: Body | undefined,
 ): Finding | undefined {
   if (body === undefined || !body.visible('leftShoulder', 'rightShoulder')) return undefined
+  if (body.anyVisible('leftKnee', 'rightKnee')) return undefined
   const { keypoints } = body.person
   const hips = {
     x: (keypoints.leftHip.x + keypoints.rightHip.x) / 2,

@@ -36,6 +36,12 @@ function sameBody(person: Person, box: Box, limits: Thresholds): number {
   return Math.max(shareInside(person, box, limits), boxInside)
 }
 
+/** One box mostly inside the other (share of the smaller): one person seen twice. */
+function sameBox(a: Box, b: Box, limits: Thresholds): boolean {
+  const smaller = Math.min(boxArea(a), boxArea(b))
+  return smaller > 0 && intersection(a, b) / smaller > limits.samePersonOverlap
+}
+
 /** Share of a person's visible keypoints that fall inside a box. */
 function shareInside(person: Person, box: Box, limits: Thresholds): number {
   const seen = Object.values(person.keypoints).filter((p) => p.score >= limits.keypointScore)
@@ -72,14 +78,7 @@ export function findPeople(
     )
     .sort((a, b) => b.score - a.score)
   const kept: DetectedObject[] = []
-  for (const box of boxes) {
-    const duplicate = kept.some((k) => {
-      const shared = intersection(k.box, box.box)
-      const smaller = Math.min(boxArea(k.box), boxArea(box.box))
-      return smaller > 0 && shared / smaller > limits.samePersonOverlap
-    })
-    if (!duplicate) kept.push(box)
-  }
+  for (const box of boxes) if (!kept.some((k) => sameBox(k.box, box.box, limits))) kept.push(box)
   const boxed: PersonFound[] = kept.map((o) => ({ box: o.box, score: o.score, source: 'detector' }))
   // Pairs matched best first: a box holding all of a pose's keypoints takes it before a box
   // (a mask, a torso) that only lies inside it, whichever the detector scored higher.
@@ -142,11 +141,7 @@ export function findPeople(
       const theirs = keypointBox(f.pose, limits)
       return theirs === undefined || iou(theirs, box) <= limits.distinctPoseOverlap
     })
-    const again = found.some((f) => {
-      const shared = intersection(f.box, weak.box)
-      const smaller = Math.min(boxArea(f.box), boxArea(weak.box))
-      return smaller > 0 && shared / smaller > limits.samePersonOverlap
-    })
+    const again = found.some((f) => sameBox(f.box, weak.box, limits))
     if (!apart || again) continue
     unclaimed.delete(best.pose)
     found.push({ box: weak.box, score: weak.score, source: 'detector', pose: best.pose })
@@ -177,10 +172,10 @@ const holds = (b: Box, p: { x: number; y: number }) =>
 /**
  * Faces found apart from everyone counted: people behind the subject whom the person detector
  * scored under its bar. A face counts where a second signal of someone else's agrees (a person box
- * of any kept score apart from the counted people's holding it, or a nose or eye of a MoveNet
- * person not counted at it) and it is no larger than the subject's own face (someone behind the
- * subject is further away; a larger face nobody's box holds is more likely a picture or a
- * pattern). Without a face of the subject's to compare with, none counts. Pure.
+ * of any kept score, not one around a counted person, holding it; or a seen nose or eye of a
+ * MoveNet person not counted, at it) and it is no taller than the subject's own face (someone
+ * behind the subject is further away; a larger face nobody's box holds is more likely a picture or
+ * a pattern). Without a face of the subject's to compare with, none counts. Pure.
  */
 export function facesApart(
   observation: Pick<Observation, 'persons' | 'objects' | 'faces'>,
@@ -194,7 +189,10 @@ export function facesApart(
     .filter((f) => holds(subject.box, centre(f.box)))
     .sort((a, b) => b.score - a.score)[0]
   if (own === undefined) return []
-  // The second signal must be someone else's: not a counted person's pose, nor a box over them.
+  // The second signal must be someone else's: not a counted person's pose, nor a box around one
+  // (IoU, not the share of the smaller box: a second person overlapping the subject, an acrobat
+  // on another's shoulders, has a box mostly inside theirs). Any pose score: a head alone in the
+  // background is a low-scored MoveNet person whose nose and eyes are still seen.
   const others = {
     poses: observation.persons.filter((p) => !found.some((f) => f.pose === p)),
     boxes: (observation.objects ?? [])

@@ -343,12 +343,22 @@ describe('people counted from two weak signals that agree', () => {
     expect(findPeople(faint)).toHaveLength(1)
   })
 
-  it('a weak box and pose on the subject are the subject read again', () => {
+  it('a weak pose over the subject’s own keypoints is the subject read again', () => {
+    // The box reaches past the subject's (75% of it inside), so only the pose overlap decides.
     const again = scene({
       persons: [standingPerson(), { ...standingPerson(), score: 0.15 }],
-      objects: [subject, detected('person', 0.2, box(0.32, 0.1, 0.7, 0.9))],
+      objects: [subject, detected('person', 0.2, box(0.2, 0.05, 0.6, 0.95))],
     })
     expect(findPeople(again)).toHaveLength(1)
+  })
+
+  it('a weak box mostly inside the subject’s is the subject seen twice, whatever pose it holds', () => {
+    // The small pose lies apart from the subject's keypoints, but its box is inside theirs.
+    const inside = scene({
+      persons: [standingPerson(), smallPersonAt(0.4, 0.15)],
+      objects: [subject, detected('person', 0.2, SMALL_BOX(0.4))],
+    })
+    expect(findPeople(inside)).toHaveLength(1)
   })
 
   it('with no strong box, a weak box and its pose are the one person (someone behind an instrument)', () => {
@@ -398,6 +408,15 @@ describe('faces found apart from the subject', () => {
       faces: [own, behind],
     })
     expect(findPeople(observation)).toHaveLength(2)
+  })
+
+  it('a box mostly inside the subject’s is someone else’s signal (one person overlapping another)', () => {
+    // 83% of this box lies inside the subject's, but it is no box around them (IoU 0.1).
+    const overlapping = detected('person', 0.17, box(0.62, 0.3, 0.74, 0.7))
+    const face = { box: box(0.722, 0.34, 0.738, 0.36), score: 0.3 }
+    expect(findPeople(scene({ objects: [subject, overlapping], faces: [own, face] }))).toHaveLength(
+      2,
+    )
   })
 
   it('a face alone, a face larger than the subject’s, or no face of the subject’s counts nobody', () => {
@@ -450,6 +469,14 @@ describe('seated behind a table', () => {
       code: 'InvalidFile.BodyPose',
       evidence: { rule: 'behindTable' },
     })
+  })
+
+  it('a person standing in front of a table shows their knees: not sitting', () => {
+    const standing = person({
+      leftHip: { score: 0.2, at: [350, 480] },
+      rightHip: { score: 0.2, at: [250, 480] },
+    })
+    expect(behindTable([table], body(standing))).toBeUndefined()
   })
 
   it('a table beside the person, below the hips or over the chest is not', () => {
