@@ -76674,14 +76674,6 @@ const LIMITS = {
      * Peak RSS of two workers over the corpus (three runs each): about 770 MB without, 710 MB with.
      */
     codecReleasePixels: 2_000_000,
-    /**
-     * A worker thread's young generation (MB). Node gives a worker a smaller one than the main
-     * thread, and each image's short-lived buffers (the float copies handed to the models, the
-     * working images: tens of MB) then go through many more scavenges. Measured on 80 corpus photos,
-     * one worker (`scripts/bench-local.ts`): inference median 195–214 ms at Node's default, 170–176 ms
-     * at 32–64 MB; peak RSS moved within run-to-run noise (0.55–0.63 GB in all).
-     */
-    workerYoungGenerationMb: 48,
 };
 /** Working sizes and floors of the models that `observe` runs (not rules: what the models see). */
 const OBSERVE_LIMITS = {
@@ -78034,7 +78026,17 @@ class FaceFinder {
         const data = (await rows.data());
         rows.dispose();
         const k = side / size;
-        return decodeFaces(data, columns, this.anchors, { x: k / image.width, y: k / image.height }, minScore, maxOverlap);
+        const clamp = (v) => Math.min(1, Math.max(0, v));
+        // Faces cut by the frame reach into the padding: keep the part inside the photo.
+        return decodeFaces(data, columns, this.anchors, { x: k / image.width, y: k / image.height }, minScore, maxOverlap).map(({ box, score }) => ({
+            score,
+            box: {
+                left: clamp(box.left),
+                top: clamp(box.top),
+                right: clamp(box.right),
+                bottom: clamp(box.bottom),
+            },
+        }));
     }
 }
 
@@ -78167,6 +78169,11 @@ function sameBody(person, box, limits) {
     const boxInside = around === undefined || boxArea(box) === 0 ? 0 : intersection(box, around) / boxArea(box);
     return Math.max(shareInside(person, box, limits), boxInside);
 }
+/** One box mostly inside the other (share of the smaller): one person seen twice. */
+function sameBox(a, b, limits) {
+    const smaller = Math.min(boxArea(a), boxArea(b));
+    return smaller > 0 && intersection(a, b) / smaller > limits.samePersonOverlap;
+}
 /** Share of a person's visible keypoints that fall inside a box. */
 function shareInside(person, box, limits) {
     const seen = Object.values(person.keypoints).filter((p) => p.score >= limits.keypointScore);
@@ -78195,15 +78202,9 @@ function findPeople(observation, limits = THRESHOLDS) {
         boxHeight(o.box) >= limits.minPersonHeight)
         .sort((a, b) => b.score - a.score);
     const kept = [];
-    for (const box of boxes) {
-        const duplicate = kept.some((k) => {
-            const shared = intersection(k.box, box.box);
-            const smaller = Math.min(boxArea(k.box), boxArea(box.box));
-            return smaller > 0 && shared / smaller > limits.samePersonOverlap;
-        });
-        if (!duplicate)
+    for (const box of boxes)
+        if (!kept.some((k) => sameBox(k.box, box.box, limits)))
             kept.push(box);
-    }
     const boxed = kept.map((o) => ({ box: o.box, score: o.score, source: 'detector' }));
     // Pairs matched best first: a box holding all of a pose's keypoints takes it before a box
     // (a mask, a torso) that only lies inside it, whichever the detector scored higher.
@@ -78256,11 +78257,7 @@ function findPeople(observation, limits = THRESHOLDS) {
             const theirs = keypointBox(f.pose, limits);
             return theirs === undefined || iou(theirs, box) <= limits.distinctPoseOverlap;
         });
-        const again = found.some((f) => {
-            const shared = intersection(f.box, weak.box);
-            const smaller = Math.min(boxArea(f.box), boxArea(weak.box));
-            return smaller > 0 && shared / smaller > limits.samePersonOverlap;
-        });
+        const again = found.some((f) => sameBox(f.box, weak.box, limits));
         if (!apart || again)
             continue;
         unclaimed.delete(best.pose);
@@ -78293,10 +78290,10 @@ const holds = (b, p) => p.x >= b.left && p.x <= b.right && p.y >= b.top && p.y <
 /**
  * Faces found apart from everyone counted: people behind the subject whom the person detector
  * scored under its bar. A face counts where a second signal of someone else's agrees (a person box
- * of any kept score apart from the counted people's holding it, or a nose or eye of a MoveNet
- * person not counted at it) and it is no larger than the subject's own face (someone behind the
- * subject is further away; a larger face nobody's box holds is more likely a picture or a
- * pattern). Without a face of the subject's to compare with, none counts. Pure.
+ * of any kept score, not one around a counted person, holding it; or a seen nose or eye of a
+ * MoveNet person not counted, at it) and it is no taller than the subject's own face (someone
+ * behind the subject is further away; a larger face nobody's box holds is more likely a picture or
+ * a pattern). Without a face of the subject's to compare with, none counts. Pure.
  */
 function facesApart(observation, found, limits = THRESHOLDS) {
     const subject = found[0];
@@ -78308,7 +78305,10 @@ function facesApart(observation, found, limits = THRESHOLDS) {
         .sort((a, b) => b.score - a.score)[0];
     if (own === undefined)
         return [];
-    // The second signal must be someone else's: not a counted person's pose, nor a box over them.
+    // The second signal must be someone else's: not a counted person's pose, nor a box around one
+    // (IoU, not the share of the smaller box: a second person overlapping the subject, an acrobat
+    // on another's shoulders, has a box mostly inside theirs). Any pose score: a head alone in the
+    // background is a low-scored MoveNet person whose nose and eyes are still seen.
     const others = {
         poses: observation.persons.filter((p) => !found.some((f) => f.pose === p)),
         boxes: (observation.objects ?? [])
@@ -78876,13 +78876,15 @@ function heldObjects(objects, subject, body, limits = THRESHOLDS) {
 /** COCO things a seated person's lower body hides behind: a table, a laptop on one. */
 const TABLES = new Set(['dining table', 'laptop']);
 /**
- * The lower body behind a table: a table (or a laptop on one) across the hips, its top edge
- * between the shoulders and the hips. Standing people are not photographed behind tables; seated
- * ones are, and MoveNet then sees no knees to tell. The hips' place counts even when MoveNet is
- * unsure of them (a table hides them). Pure.
+ * The lower body behind a table: no knee seen, and a table (or a laptop on one) across the hips,
+ * its top edge between the shoulders and the hips. Seated people are photographed behind tables,
+ * and MoveNet then sees no knees to tell; a person standing in front of one shows their legs. The
+ * hips' place counts even when MoveNet is unsure of them (a table hides them). Pure.
  */
 function behindTable(objects, body) {
     if (body === undefined || !body.visible('leftShoulder', 'rightShoulder'))
+        return undefined;
+    if (body.anyVisible('leftKnee', 'rightKnee'))
         return undefined;
     const { keypoints } = body.person;
     const hips = {
