@@ -1,6 +1,6 @@
 /**
- * Speed of the v2 pipeline per stage (decode + downscale, MoveNet, CenterNet, FaceMesh, rules)
- * over a folder of photos, one image at a time on one thread:
+ * Speed of the pipeline per stage (decode + downscale, MoveNet, BlazeFace, CenterNet, FaceMesh,
+ * rules) over a folder of photos, one image at a time on one thread:
  *
  *   npx tsx scripts/bench-observe.ts [-- --images ../shared/corpus/images]
  *
@@ -48,10 +48,11 @@ console.log(
   `backend ${tf.getBackend()}, models loaded in ${(performance.now() - loadStarted).toFixed(0)} ms`,
 )
 
-const stages = ['decode', 'pose', 'objects', 'face', 'rules', 'total'] as const
+const stages = ['decode', 'pose', 'faces', 'objects', 'face', 'rules', 'total'] as const
 const times: Record<(typeof stages)[number], number[]> = {
   decode: [],
   pose: [],
+  faces: [],
   objects: [],
   face: [],
   rules: [],
@@ -72,6 +73,12 @@ for (const file of (await readdir(folder)).sort()) {
   }
   const t1 = clock()
   const persons = await models.pose.estimate(input.small)
+  const tPose = clock()
+  const faces = await models.faces.find(
+    input.small,
+    OBSERVE_LIMITS.minFoundFaceScore,
+    OBSERVE_LIMITS.maxFaceOverlap,
+  )
   const t2 = clock()
   const { detail, small } = input
   const image = tf.tensor3d(new Float32Array(detail.rgb), [detail.height, detail.width, 3])
@@ -93,13 +100,15 @@ for (const file of (await readdir(folder)).sort()) {
     meanLuma: small.meanLuma,
     luma: lumaGrid(small),
     objects,
+    faces,
   }
   judge(face === undefined ? observation : { ...observation, face })
   const t5 = clock()
   // The first two images warm the backend's kernels up; they are not counted.
   if (round++ < 2) continue
   times.decode.push(t1 - t0)
-  times.pose.push(t2 - t1)
+  times.pose.push(tPose - t1)
+  times.faces.push(t2 - tPose)
   times.objects.push(t3 - t2)
   times.face.push(t4 - t3)
   times.rules.push(t5 - t4)
@@ -108,7 +117,7 @@ for (const file of (await readdir(folder)).sort()) {
 const at = (list: number[], q: number) =>
   [...list].sort((a, b) => a - b)[Math.min(list.length - 1, Math.floor(q * list.length))] ?? 0
 console.log(
-  `${times.total.length} images (decode + downscale, MoveNet, CenterNet, FaceMesh, rules)`,
+  `${times.total.length} images (decode + downscale, MoveNet, BlazeFace, CenterNet, FaceMesh, rules)`,
 )
 for (const stage of stages)
   console.log(
