@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import type { GraphModel } from '@tensorflow/tfjs-converter'
 import type { WorkingImage } from './decode.js'
 import { loadGraph } from './graph.js'
-import { iou, type Box } from './objects.js'
+import { suppress, type Box } from './objects.js'
 
 /** A face BlazeFace found anywhere in the photo: its box as fractions of the image, its score. */
 export interface FoundFace {
@@ -65,10 +65,7 @@ export function decodeFaces(
       },
     })
   })
-  const kept: FoundFace[] = []
-  for (const face of candidates.sort((a, b) => b.score - a.score))
-    if (!kept.some((k) => iou(k.box, face.box) > maxOverlap)) kept.push(face)
-  return kept
+  return suppress(candidates, maxOverlap)
 }
 
 /**

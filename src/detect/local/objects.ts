@@ -47,9 +47,12 @@ export function iou(a: Box, b: Box): number {
   return shared === 0 ? 0 : shared / (boxArea(a) + boxArea(b) - shared)
 }
 
-/** Greedy non-maximum suppression within each label. Pure. */
-export function suppress(objects: DetectedObject[], maxIou: number): DetectedObject[] {
-  const kept: DetectedObject[] = []
+/** Greedy non-maximum suppression within each label (unlabelled boxes are one kind). Pure. */
+export function suppress<T extends { score: number; box: Box; label?: string }>(
+  objects: T[],
+  maxIou: number,
+): T[] {
+  const kept: T[] = []
   for (const object of [...objects].sort((a, b) => b.score - a.score)) {
     if (!kept.some((k) => k.label === object.label && iou(k.box, object.box) > maxIou))
       kept.push(object)

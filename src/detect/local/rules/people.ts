@@ -42,14 +42,14 @@ function sameBox(a: Box, b: Box, limits: Thresholds): boolean {
   return smaller > 0 && intersection(a, b) / smaller > limits.samePersonOverlap
 }
 
+const holds = (b: Box, p: { x: number; y: number }) =>
+  p.x >= b.left && p.x <= b.right && p.y >= b.top && p.y <= b.bottom
+
 /** Share of a person's visible keypoints that fall inside a box. */
 function shareInside(person: Person, box: Box, limits: Thresholds): number {
   const seen = Object.values(person.keypoints).filter((p) => p.score >= limits.keypointScore)
   if (seen.length === 0) return 0
-  const inside = seen.filter(
-    (p) => p.x >= box.left && p.x <= box.right && p.y >= box.top && p.y <= box.bottom,
-  )
-  return inside.length / seen.length
+  return seen.filter((p) => holds(box, p)).length / seen.length
 }
 
 /**
@@ -166,8 +166,6 @@ export function findPeople(
 
 const FACE_KEYPOINTS = ['nose', 'leftEye', 'rightEye'] as const
 const centre = (b: Box) => ({ x: (b.left + b.right) / 2, y: (b.top + b.bottom) / 2 })
-const holds = (b: Box, p: { x: number; y: number }) =>
-  p.x >= b.left && p.x <= b.right && p.y >= b.top && p.y <= b.bottom
 
 /**
  * Faces found apart from everyone counted: people behind the subject whom the person detector
