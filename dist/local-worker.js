@@ -77820,7 +77820,7 @@ function iou(a, b) {
     const shared = intersection(a, b);
     return shared === 0 ? 0 : shared / (boxArea(a) + boxArea(b) - shared);
 }
-/** Greedy non-maximum suppression within each label. Pure. */
+/** Greedy non-maximum suppression within each label (unlabelled boxes are one kind). Pure. */
 function suppress(objects, maxIou) {
     const kept = [];
     for (const object of [...objects].sort((a, b) => b.score - a.score)) {
@@ -77984,11 +77984,7 @@ function decodeFaces(rows, columns, anchors, scale, minScore, maxOverlap) {
             },
         });
     });
-    const kept = [];
-    for (const face of candidates.sort((a, b) => b.score - a.score))
-        if (!kept.some((k) => iou(k.box, face.box) > maxOverlap))
-            kept.push(face);
-    return kept;
+    return suppress(candidates, maxOverlap);
 }
 /**
  * MediaPipe BlazeFace, back-camera model (256 px input, made for small and distant faces): every
@@ -78174,13 +78170,13 @@ function sameBox(a, b, limits) {
     const smaller = Math.min(boxArea(a), boxArea(b));
     return smaller > 0 && intersection(a, b) / smaller > limits.samePersonOverlap;
 }
+const holds = (b, p) => p.x >= b.left && p.x <= b.right && p.y >= b.top && p.y <= b.bottom;
 /** Share of a person's visible keypoints that fall inside a box. */
 function shareInside(person, box, limits) {
     const seen = Object.values(person.keypoints).filter((p) => p.score >= limits.keypointScore);
     if (seen.length === 0)
         return 0;
-    const inside = seen.filter((p) => p.x >= box.left && p.x <= box.right && p.y >= box.top && p.y <= box.bottom);
-    return inside.length / seen.length;
+    return seen.filter((p) => holds(box, p)).length / seen.length;
 }
 /**
  * Everyone in the photo, the subject first: the detector's person boxes (one box mostly inside a
@@ -78286,7 +78282,6 @@ function findPeople(observation, limits = THRESHOLDS) {
 }
 const FACE_KEYPOINTS = ['nose', 'leftEye', 'rightEye'];
 const centre = (b) => ({ x: (b.left + b.right) / 2, y: (b.top + b.bottom) / 2 });
-const holds = (b, p) => p.x >= b.left && p.x <= b.right && p.y >= b.top && p.y <= b.bottom;
 /**
  * Faces found apart from everyone counted: people behind the subject whom the person detector
  * scored under its bar. A face counts where a second signal of someone else's agrees (a person box
