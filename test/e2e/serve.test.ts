@@ -253,7 +253,7 @@ describe('aa-check serve', () => {
       '--concurrency',
       '1',
       '--fetch-timeout',
-      '3',
+      '6',
     ])
     const started = performance.now()
     let settled = 0
@@ -266,18 +266,20 @@ describe('aa-check serve', () => {
     const before = performance.now()
     const normal = await post(served.url, detectBody(`${photos.url}/photos/full-body.jpg`), null)
     expect(normal).toMatchObject({ status: 200, json: { output: { bodystyle: 'full' } } })
-    expect(performance.now() - before).toBeLessThan(2000)
+    // Answered while all six tarpits still hold their downloads: a shared 2-core CI machine may take
+    // two seconds over one detection, so the bound is the tarpits' own timeout, not a wall time.
     expect(settled).toBe(0)
+    expect(performance.now() - before).toBeLessThan(5000)
     for (const answer of await Promise.all(tarpits)) {
       expect(answer).toMatchObject({
         status: 400,
         json: {
           code: 'InvalidURL',
-          message: expect.stringContaining('did not finish within 3 s') as unknown,
+          message: expect.stringContaining('did not finish within 6 s') as unknown,
         },
       })
-      expect(answer.ms).toBeGreaterThan(2900)
-      expect(answer.ms).toBeLessThan(5000)
+      expect(answer.ms).toBeGreaterThan(5900)
+      expect(answer.ms).toBeLessThan(9000)
     }
   })
 

@@ -61,7 +61,7 @@ describe('precheck', () => {
       status: 'reject',
       code: 'InvalidFile.Resolution',
     })
-    expect(performance.now() - started).toBeLessThan(50)
+    expect(performance.now() - started).toBeLessThan(250)
   })
 
   it.each([
@@ -120,7 +120,7 @@ describe('precheck of a JPEG whose markers lie', () => {
       message:
         'The image is 22000×22000: the longest side must be under 4096 px and the shortest over 224 px.',
     })
-    expect(performance.now() - started).toBeLessThan(50)
+    expect(performance.now() - started).toBeLessThan(250)
   })
 
   it('reads the real frame past TEM when it is within the limits, never the decoy', () => {
