@@ -144,7 +144,7 @@ describe('the worker pool (fake workers)', () => {
     expect(stuck.timings).toEqual({ decodeMs: 0, inferenceMs: 0 })
     const took = performance.now() - started
     expect(took).toBeGreaterThanOrEqual(490)
-    expect(took).toBeLessThan(1500)
+    expect(took).toBeLessThan(3000)
     expect(other.detection.status).toBe('pass')
     expect(pool.log).toContain(
       'warning local detector (stuck.jpg): over its 0.5 s budget while decoding; its worker was replaced.',
