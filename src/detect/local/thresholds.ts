@@ -115,7 +115,7 @@ export const THRESHOLDS = {
  * The logic of the rules (rules/*.ts), numbered: bump it when a rule changes without a number here changing, so
  * verdicts recorded under the old rules (keyed by the detector's identity) are not reused.
  */
-export const RULES_REVISION = 5
+export const RULES_REVISION = 6
 
 /** DashScope's input limits (from the one table), and the model's working size. */
 export const LIMITS = {

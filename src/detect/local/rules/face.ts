@@ -1,22 +1,32 @@
 import type { FaceReading } from '../face.js'
-import { boxArea, intersection, type DetectedObject } from '../objects.js'
+import { boxArea, intersection, type Box, type DetectedObject } from '../objects.js'
 import type { Observation } from '../observation.js'
 import { THRESHOLDS } from '../thresholds.js'
-import { distance, type Body, type Finding, type Thresholds } from './geometry.js'
+import { centre, distance, holds, type Body, type Finding, type Thresholds } from './geometry.js'
 
 /** Where the subject's face is, and how the head is turned. */
 export interface Head {
   reading: FaceReading
   /** Share of the head crop that lies outside the frame. */
   outside: number
+  /**
+   * The face itself, as BlazeFace found it in the head's square (the strongest there): without the
+   * hair, the neck and the backdrop the square also holds.
+   */
+  face?: Box
 }
 
-export function headOf(observation: Observation): Head | undefined {
+export function headOf(observation: Pick<Observation, 'face' | 'faces'>): Head | undefined {
   const reading = observation.face
   if (reading === undefined) return undefined
   const crop = reading.crop
   const inside = intersection(crop, { left: 0, top: 0, right: 1, bottom: 1 })
-  return { reading, outside: boxArea(crop) > 0 ? 1 - inside / boxArea(crop) : 0 }
+  const head: Head = { reading, outside: boxArea(crop) > 0 ? 1 - inside / boxArea(crop) : 0 }
+  const face = (observation.faces ?? [])
+    .filter((f) => holds(crop, centre(f.box)))
+    .sort((a, b) => b.score - a.score)[0]
+  if (face !== undefined) head.face = face.box
+  return head
 }
 
 export function faceHidden(body: Body): Finding | undefined {
@@ -150,14 +160,15 @@ export function headPoseOff(
   if (Math.abs(pitch) > limits.maxPitchDegrees)
     return {
       code: 'InvalidFile.FacePose',
-      message: `The head is tilted ${Math.round(Math.abs(pitch))}° ${pitch > 0 ? 'up' : 'down'}; look at the camera.`,
+      message: `The head is tilted ${Math.round(Math.abs(pitch))}° ${pitch > 0 ? 'down' : 'up'}; look at the camera.`,
     }
   return undefined
 }
 
 /**
  * A wrist at the face: within a fraction of the shoulder width from the nose. A wrist above the
- * head's square (hands raised over the head) is not in front of the face.
+ * head's square (hands raised over the head) is not in front of the face, nor is one beside the
+ * face BlazeFace found (a hand in the hair, at an ear): in front of a face is within its width.
  */
 export function handOverFace(head: Head | undefined, body: Body | undefined): Finding | undefined {
   if (body === undefined || !body.visible('nose', 'leftShoulder', 'rightShoulder')) return undefined
@@ -165,9 +176,12 @@ export function handOverFace(head: Head | undefined, body: Body | undefined): Fi
   const shoulders = distance(body.point('leftShoulder'), body.point('rightShoulder'))
   if (shoulders === 0) return undefined
   const top = head === undefined ? -Infinity : head.reading.crop.top * body.height
+  const face = head?.face
   const covering = (['leftWrist', 'rightWrist'] as const).some((wrist) => {
     if (!body.visible(wrist)) return false
     const at = body.point(wrist)
+    if (face !== undefined && (at.x < face.left * body.width || at.x > face.right * body.width))
+      return false
     return at.y >= top && distance(at, nose) / shoulders < body.limits.maxWristToNose
   })
   if (!covering) return undefined

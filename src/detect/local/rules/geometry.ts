@@ -55,6 +55,12 @@ export const distance = (a: Point, b: Point): number => Math.hypot(a.x - b.x, a.
 
 export const boxHeight = (b: Box): number => b.bottom - b.top
 
+/** Whether a point (image fractions) lies in a box. */
+export const holds = (b: Box, p: Point): boolean =>
+  p.x >= b.left && p.x <= b.right && p.y >= b.top && p.y <= b.bottom
+
+export const centre = (b: Box): Point => ({ x: (b.left + b.right) / 2, y: (b.top + b.bottom) / 2 })
+
 export const toBox = (b: Box): EvidenceBox =>
   [b.left, b.top, b.right, b.bottom].map((v) => Math.round(v * 1000) / 1000) as EvidenceBox
 

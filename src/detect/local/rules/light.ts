@@ -31,8 +31,9 @@ export interface Light {
 }
 
 /**
- * The light on the person: on the face where one is found, else on the subject's box; the whole
- * frame only for observations without a luma grid. A lit person on a dark backdrop is lit. Pure.
+ * The light on the person: on the face where one is found (BlazeFace's box, else the head's
+ * square, which also holds hair and backdrop), else on the subject's box; the whole frame only for
+ * observations without a luma grid. A lit person on a dark backdrop is lit. Pure.
  */
 export function lightOn(
   observation: Pick<Observation, 'luma' | 'meanLuma'>,
@@ -44,7 +45,7 @@ export function lightOn(
   if (grid !== undefined) {
     const face =
       head !== undefined && head.reading.score >= limits.minFaceScore
-        ? lumaIn(grid, head.reading.crop)
+        ? lumaIn(grid, head.face ?? head.reading.crop)
         : undefined
     if (face !== undefined) return { luma: face, on: 'face' }
     const body = subject === undefined ? undefined : lumaIn(grid, subject.box)

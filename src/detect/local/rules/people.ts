@@ -2,7 +2,7 @@ import { boxArea, intersection, iou, type Box, type DetectedObject } from '../ob
 import type { Observation } from '../observation.js'
 import type { Person } from '../pose.js'
 import { THRESHOLDS } from '../thresholds.js'
-import { boxHeight, type Finding, type Thresholds } from './geometry.js'
+import { boxHeight, centre, holds, type Finding, type Thresholds } from './geometry.js'
 
 /** One person counted, by the COCO detector or (where it missed them) by MoveNet or BlazeFace. */
 export interface PersonFound {
@@ -41,9 +41,6 @@ function sameBox(a: Box, b: Box, limits: Thresholds): boolean {
   const smaller = Math.min(boxArea(a), boxArea(b))
   return smaller > 0 && intersection(a, b) / smaller > limits.samePersonOverlap
 }
-
-const holds = (b: Box, p: { x: number; y: number }) =>
-  p.x >= b.left && p.x <= b.right && p.y >= b.top && p.y <= b.bottom
 
 /** Share of a person's visible keypoints that fall inside a box. */
 function shareInside(person: Person, box: Box, limits: Thresholds): number {
@@ -149,8 +146,9 @@ export function findPeople(
   for (const pose of unclaimed) {
     const box = keypointBox(pose, limits)
     if (box === undefined || pose.score < limits.extraPoseScore) continue
-    // A person lying down (found on the turned photo) is measured along the body, across the frame.
-    const length = pose.turned === true ? box.right - box.left : boxHeight(box)
+    // Measured along the longer side: a person lying down (found on the turned photo) lies across
+    // the frame, and a close-up whose body MoveNet cannot see shows a head wider than tall.
+    const length = Math.max(box.right - box.left, boxHeight(box))
     if (length < limits.minPersonHeight) continue
     // Inside a counted person's box, a second pose is that person's limbs read twice, unless its
     // keypoints lie apart from theirs (two people standing close share one box).
@@ -165,7 +163,6 @@ export function findPeople(
 }
 
 const FACE_KEYPOINTS = ['nose', 'leftEye', 'rightEye'] as const
-const centre = (b: Box) => ({ x: (b.left + b.right) / 2, y: (b.top + b.bottom) / 2 })
 
 /**
  * Faces found apart from everyone counted: people behind the subject whom the person detector

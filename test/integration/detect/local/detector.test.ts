@@ -131,6 +131,27 @@ describe('LocalDetector on real photos', () => {
     })
   })
 
+  it('counts a frontal portrait whose body neither model reads as a person (a fur hood)', async () => {
+    // MoveNet sees only the head: eyes, ears and nose on a line, wide but not a tenth tall.
+    const bytes = new Uint8Array(
+      await readFile(join(ROOT, 'test/fixtures/rules/portrait-in-fur-hood.jpg')),
+    )
+    const detection = await verdict(bytes)
+    expect(detection).toMatchObject({ status: 'reject', code: 'InvalidFile.BodyPose' })
+    expect(detection.evidence?.people).toHaveLength(1)
+  })
+
+  it('a hand at the brow beside a face in profile is not over the face: the face is not seen', async () => {
+    const bytes = new Uint8Array(
+      await readFile(join(ROOT, 'test/fixtures/rules/profile-hand-at-brow.jpg')),
+    )
+    expect(await verdict(bytes)).toMatchObject({
+      status: 'reject',
+      code: 'InvalidFile.FacePose',
+      evidence: { rule: 'faceNotFound' },
+    })
+  })
+
   it('decodes WEBP, BMP and PNG as well', async () => {
     expect((await verdict(await photo('standing.webp'))).code).not.toBe('InvalidURL')
     const decoder = new ImageDecoder(locateAssets(ROOT))

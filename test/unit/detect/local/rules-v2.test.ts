@@ -74,6 +74,15 @@ describe('judge', () => {
     expect(judge(scene({ face: face({ yaw: -15 }) }))).toMatchObject({ status: 'pass' })
   })
 
+  it('names which way a tilted head points: positive pitch is down', () => {
+    expect(judge(scene({ face: face({ pitch: 40 }) })).message).toBe(
+      'The head is tilted 40° down; look at the camera.',
+    )
+    expect(judge(scene({ face: face({ pitch: -40 }) })).message).toBe(
+      'The head is tilted 40° up; look at the camera.',
+    )
+  })
+
   it('no face where the head is, or a face cut by the frame, is FacePose', () => {
     expect(judge(scene({ face: face({}, 0.02) }))).toMatchObject({
       code: 'InvalidFile.FacePose',
@@ -121,6 +130,25 @@ describe('judge', () => {
       rightElbow: [200, 100],
     })
     expect(judge(scene({ persons: [raised] }))).toMatchObject({ status: 'pass' })
+  })
+
+  it('a wrist beside the face BlazeFace found (a hand in the hair) does not cover it', () => {
+    const faces = [{ box: box(0.45, 0.07, 0.55, 0.16), score: 0.9 }]
+    const inHair = person({ leftWrist: [355, 100], leftElbow: [420, 200] })
+    expect(judge(scene({ persons: [inHair], faces }))).toMatchObject({ status: 'pass' })
+    // Without a face box there is no telling beside from in front: the wrist is at the face.
+    expect(judge(scene({ persons: [inHair] }))).toMatchObject({
+      evidence: { rule: 'handOverFace' },
+    })
+    const covering = person({ leftWrist: [320, 140], leftElbow: [380, 250] })
+    expect(judge(scene({ persons: [covering], faces }))).toMatchObject({
+      evidence: { rule: 'handOverFace' },
+    })
+    // A face found elsewhere (someone's in the background) is not the subject's.
+    const elsewhere = [{ box: box(0.85, 0.2, 0.9, 0.25), score: 0.9 }]
+    expect(judge(scene({ persons: [inHair], faces: elsewhere }))).toMatchObject({
+      evidence: { rule: 'handOverFace' },
+    })
   })
 
   it('a large object at a wrist is BodyPose, naming it', () => {
@@ -186,6 +214,20 @@ describe('face geometry', () => {
     mesh[1] = [5 * Math.sin(turn), 0, -5 * Math.cos(turn)]
     expect(Math.abs(headPose(mesh).yaw)).toBeCloseTo(60)
     expect(Math.abs(noseOffset(mesh))).toBeGreaterThan(0.5)
+  })
+
+  it('reads a bowed head as positive pitch and a raised one as negative (the image y points down)', () => {
+    const mesh: [number, number, number][] = Array.from({ length: 468 }, () => [0, 0, 0])
+    mesh[234] = [-8, 0, 0]
+    mesh[454] = [8, 0, 0]
+    // Bowed 30°: the forehead comes towards the camera (smaller z), the chin goes back.
+    const bow = (Math.PI / 180) * 30
+    mesh[10] = [0, -10 * Math.cos(bow), -10 * Math.sin(bow)]
+    mesh[152] = [0, 10 * Math.cos(bow), 10 * Math.sin(bow)]
+    expect(headPose(mesh).pitch).toBeCloseTo(30)
+    mesh[10] = [0, -10 * Math.cos(bow), 10 * Math.sin(bow)]
+    mesh[152] = [0, 10 * Math.cos(bow), -10 * Math.sin(bow)]
+    expect(headPose(mesh).pitch).toBeCloseTo(-30)
   })
 
   it('places the head crop around the face keypoints', () => {

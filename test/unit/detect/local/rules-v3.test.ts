@@ -204,6 +204,22 @@ describe('light on the person', () => {
     })
   })
 
+  it('reads the face BlazeFace found, not the head square with its hair and dark backdrop', () => {
+    // The head's square (x 0.4–0.6, y 0.05–0.17) is lit only where the face is (grid row 1).
+    const lit = grid(0, { luma: 60, cells: [4, 1, 5, 1] })
+    const faces = [{ box: box(0.42, 0.1, 0.58, 0.17), score: 0.9 }]
+    expect(judge(scene({ luma: lit, meanLuma: 20 }))).toMatchObject({
+      evidence: { rule: 'tooDark' },
+    })
+    expect(judge(scene({ luma: lit, meanLuma: 20, faces }))).toMatchObject({ status: 'pass' })
+    const onFace = lightOn({ luma: lit, meanLuma: 20 }, undefined, {
+      ...head(face()),
+      face: faces[0]?.box ?? box(0, 0, 0, 0),
+    })
+    expect(onFace.on).toBe('face')
+    expect(onFace.luma).toBeCloseTo(60)
+  })
+
   it('reads the body box without a face, and the frame without a grid', () => {
     const subject: PersonFound = { box: PERSON_BOX, score: 0.8, source: 'detector' }
     const onBody = lightOn({ luma: grid(90), meanLuma: 20 }, subject, head(face({}, 0.1)))
@@ -258,6 +274,19 @@ describe('a second look for a person lying down', () => {
     const nose = person().keypoints.nose
     expect(found.keypoints.nose.x).toBeCloseTo(nose.y)
     expect(found.keypoints.nose.y).toBeCloseTo(1 - nose.x)
+  })
+
+  it('counts a close-up MoveNet sees only the head of by its width (a face in a fur hood)', () => {
+    // Eyes, ears and nose on one line, 0.3 of the frame wide and 0.05 tall; nothing else seen.
+    const keypoints = {} as Record<KeypointName, Keypoint>
+    for (const name of KEYPOINT_NAMES) keypoints[name] = { x: 0.5, y: 0.8, score: 0.1 }
+    keypoints.nose = { x: 0.5, y: 0.45, score: 0.7 }
+    keypoints.leftEye = { x: 0.56, y: 0.4, score: 0.8 }
+    keypoints.rightEye = { x: 0.44, y: 0.4, score: 0.8 }
+    keypoints.leftEar = { x: 0.65, y: 0.42, score: 0.6 }
+    keypoints.rightEar = { x: 0.35, y: 0.42, score: 0.6 }
+    const closeUp = scene({ persons: [{ score: 0.4, keypoints }], objects: [] })
+    expect(findPeople(closeUp)).toMatchObject([{ source: 'pose' }])
   })
 
   it('counts a person found lying across the frame by their length, and rejects the pose', () => {
