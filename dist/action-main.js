@@ -84841,7 +84841,7 @@ const THRESHOLDS = {
  * The logic of the rules (rules/*.ts), numbered: bump it when a rule changes without a number here changing, so
  * verdicts recorded under the old rules (keyed by the detector's identity) are not reused.
  */
-const RULES_REVISION = 5;
+const RULES_REVISION = 6;
 /** DashScope's input limits (from the one table), and the model's working size. */
 const LIMITS = {
     maxLongestSide: SERVICE_LIMITS.maxLongestSide,

@@ -76645,7 +76645,7 @@ const THRESHOLDS = {
  * The logic of the rules (rules/*.ts), numbered: bump it when a rule changes without a number here changing, so
  * verdicts recorded under the old rules (keyed by the detector's identity) are not reused.
  */
-const RULES_REVISION = 5;
+const RULES_REVISION = 6;
 /** DashScope's input limits (from the one table), and the model's working size. */
 const LIMITS = {
     maxLongestSide: SERVICE_LIMITS.maxLongestSide,
@@ -78137,6 +78137,9 @@ class Body {
 }
 const distance = (a, b) => Math.hypot(a.x - b.x, a.y - b.y);
 const boxHeight = (b) => b.bottom - b.top;
+/** Whether a point (image fractions) lies in a box. */
+const holds = (b, p) => p.x >= b.left && p.x <= b.right && p.y >= b.top && p.y <= b.bottom;
+const centre = (b) => ({ x: (b.left + b.right) / 2, y: (b.top + b.bottom) / 2 });
 const toBox = (b) => [b.left, b.top, b.right, b.bottom].map((v) => Math.round(v * 1000) / 1000);
 const round = (v, digits = 2) => Math.round(v * 10 ** digits) / 10 ** digits;
 
@@ -78170,7 +78173,6 @@ function sameBox(a, b, limits) {
     const smaller = Math.min(boxArea(a), boxArea(b));
     return smaller > 0 && intersection(a, b) / smaller > limits.samePersonOverlap;
 }
-const holds = (b, p) => p.x >= b.left && p.x <= b.right && p.y >= b.top && p.y <= b.bottom;
 /** Share of a person's visible keypoints that fall inside a box. */
 function shareInside(person, box, limits) {
     const seen = Object.values(person.keypoints).filter((p) => p.score >= limits.keypointScore);
@@ -78263,8 +78265,9 @@ function findPeople(observation, limits = THRESHOLDS) {
         const box = keypointBox(pose, limits);
         if (box === undefined || pose.score < limits.extraPoseScore)
             continue;
-        // A person lying down (found on the turned photo) is measured along the body, across the frame.
-        const length = pose.turned === true ? box.right - box.left : boxHeight(box);
+        // Measured along the longer side: a person lying down (found on the turned photo) lies across
+        // the frame, and a close-up whose body MoveNet cannot see shows a head wider than tall.
+        const length = Math.max(box.right - box.left, boxHeight(box));
         if (length < limits.minPersonHeight)
             continue;
         // Inside a counted person's box, a second pose is that person's limbs read twice, unless its
@@ -78281,7 +78284,6 @@ function findPeople(observation, limits = THRESHOLDS) {
     return [...found, ...facesApart(observation, found, limits)];
 }
 const FACE_KEYPOINTS = ['nose', 'leftEye', 'rightEye'];
-const centre = (b) => ({ x: (b.left + b.right) / 2, y: (b.top + b.bottom) / 2 });
 /**
  * Faces found apart from everyone counted: people behind the subject whom the person detector
  * scored under its bar. A face counts where a second signal of someone else's agrees (a person box
@@ -78524,7 +78526,13 @@ function headOf(observation) {
         return undefined;
     const crop = reading.crop;
     const inside = intersection(crop, { left: 0, top: 0, right: 1, bottom: 1 });
-    return { reading, outside: boxArea(crop) > 0 ? 1 - inside / boxArea(crop) : 0 };
+    const head = { reading, outside: boxArea(crop) > 0 ? 1 - inside / boxArea(crop) : 0 };
+    const face = (observation.faces ?? [])
+        .filter((f) => holds(crop, centre(f.box)))
+        .sort((a, b) => b.score - a.score)[0];
+    if (face !== undefined)
+        head.face = face.box;
+    return head;
 }
 function faceHidden(body) {
     if (body.visible('nose', 'leftEye', 'rightEye'))
@@ -78637,13 +78645,14 @@ function headPoseOff(head, limits = THRESHOLDS) {
     if (Math.abs(pitch) > limits.maxPitchDegrees)
         return {
             code: 'InvalidFile.FacePose',
-            message: `The head is tilted ${Math.round(Math.abs(pitch))}° ${pitch > 0 ? 'up' : 'down'}; look at the camera.`,
+            message: `The head is tilted ${Math.round(Math.abs(pitch))}° ${pitch > 0 ? 'down' : 'up'}; look at the camera.`,
         };
     return undefined;
 }
 /**
  * A wrist at the face: within a fraction of the shoulder width from the nose. A wrist above the
- * head's square (hands raised over the head) is not in front of the face.
+ * head's square (hands raised over the head) is not in front of the face, nor is one beside the
+ * face BlazeFace found (a hand in the hair, at an ear): in front of a face is within its width.
  */
 function handOverFace(head, body) {
     if (body === undefined || !body.visible('nose', 'leftShoulder', 'rightShoulder'))
@@ -78653,10 +78662,13 @@ function handOverFace(head, body) {
     if (shoulders === 0)
         return undefined;
     const top = head === undefined ? -Infinity : head.reading.crop.top * body.height;
+    const face = head?.face;
     const covering = ['leftWrist', 'rightWrist'].some((wrist) => {
         if (!body.visible(wrist))
             return false;
         const at = body.point(wrist);
+        if (face !== undefined && (at.x < face.left * body.width || at.x > face.right * body.width))
+            return false;
         return at.y >= top && distance(at, nose) / shoulders < body.limits.maxWristToNose;
     });
     if (!covering)
@@ -78932,14 +78944,15 @@ function lumaIn(grid, box) {
     return weight > 0 ? sum / weight : undefined;
 }
 /**
- * The light on the person: on the face where one is found, else on the subject's box; the whole
- * frame only for observations without a luma grid. A lit person on a dark backdrop is lit. Pure.
+ * The light on the person: on the face where one is found (BlazeFace's box, else the head's
+ * square, which also holds hair and backdrop), else on the subject's box; the whole frame only for
+ * observations without a luma grid. A lit person on a dark backdrop is lit. Pure.
  */
 function lightOn(observation, subject, head, limits = THRESHOLDS) {
     const grid = observation.luma;
     if (grid !== undefined) {
         const face = head !== undefined && head.reading.score >= limits.minFaceScore
-            ? lumaIn(grid, head.reading.crop)
+            ? lumaIn(grid, head.face ?? head.reading.crop)
             : undefined;
         if (face !== undefined)
             return { luma: face, on: 'face' };
