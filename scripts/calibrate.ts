@@ -4,10 +4,13 @@
  * agreement (on the rows both pass, and of the rows labelled a pass), a confusion matrix of codes,
  * the pipeline's speed, and every miss with its evidence.
  *
- *   npm run calibrate [-- --corpus ../shared/corpus] [--save obs.json | --load obs.json]
+ *   npm run calibrate [-- --corpus ../shared/corpus] [--save obs.json | --load obs.json] [--mirror]
  *
  * `--save` keeps every observation; `--load` judges saved ones again without the models (for
- * trying rules). The corpus is not in the repository (its licences allow testing only); a fresh
+ * trying rules). `--mirror` also judges every photo mirrored left to right and prints the same
+ * figures on the mirrored photos and the rows whose outcome the mirror changes: a label does not
+ * change with a mirror, so those rows sit on a model's chance reading or a threshold fitted to it
+ * (a check of how far the figures generalise, without photos nobody tuned on). The corpus is not in the repository (its licences allow testing only); a fresh
  * clone has none, and this script says so and exits 0.
  */
 import { existsSync } from 'node:fs'
@@ -20,12 +23,14 @@ import { ImageDecoder, type Pixels } from '../src/detect/local/decode.js'
 import { loadModels, observe, observeInput, type Observation } from '../src/detect/local/observe.js'
 import { precheck } from '../src/detect/local/precheck.js'
 import { judge } from '../src/detect/local/rules.js'
+import { mirror } from './mirror.js'
 
 const { values } = parseArgs({
   options: {
     corpus: { type: 'string', default: '../shared/corpus' },
     save: { type: 'string' },
     load: { type: 'string' },
+    mirror: { type: 'boolean', default: false },
   },
 })
 const corpus = resolve(values.corpus)
@@ -51,7 +56,8 @@ const labels = lines.map((line): Label => {
   return { file, verdict, code, bodystyle, confidence, note }
 })
 
-type Seen = { header: Detection } | { observation: Observation; ms: number }
+type Seen = { header: Detection } | { observation: Observation; ms: number; mirrored?: Observation }
+
 const saved: Record<string, Seen> =
   values.load === undefined
     ? {}
@@ -79,7 +85,10 @@ if (values.load === undefined) {
       continue
     }
     const observation = await observe(models, observeInput(pixels))
-    saved[file] = { observation, ms: performance.now() - started }
+    const ms = performance.now() - started
+    saved[file] = values.mirror
+      ? { observation, ms, mirrored: await observe(models, observeInput(mirror(pixels))) }
+      : { observation, ms }
   }
   if (values.save !== undefined) await writeFile(values.save, JSON.stringify(saved))
 }
@@ -163,6 +172,44 @@ for (const [rule, set] of [...byRule].sort((a, b) => b[1].length - a[1].length))
   console.log(
     `${rule.padEnd(18)} all ${pct(right, set.length).padEnd(16)} high+medium ${pct(sureRight, sureSet.length)}`,
   )
+}
+
+if (values.mirror) {
+  const unmirrored = rows.filter((r) => {
+    const seen = saved[r.label.file]
+    return seen !== undefined && 'observation' in seen && seen.mirrored === undefined
+  })
+  if (unmirrored.length > 0) {
+    console.log(
+      `\n--mirror: ${unmirrored.length} saved observations have no mirrored one; run again without --load (with --save to keep both).`,
+    )
+  } else {
+    const flipped: Row[] = rows.map((r) => {
+      const seen = saved[r.label.file]
+      if (seen === undefined || !('observation' in seen) || seen.mirrored === undefined) return r
+      const detection = judge(seen.mirrored)
+      return { ...r, detection, got: outcome(detection) }
+    })
+    console.log('\nMirrored left to right (the labels stand; a rule that flips rides on chance)\n')
+    summary(
+      'high+medium rows',
+      flipped.filter((r) => r.label.confidence !== 'low'),
+    )
+    summary('all rows', flipped)
+    const changed = flipped.flatMap((f, i) => {
+      const r = rows[i]
+      return r !== undefined && judged(r) !== judged(f) ? [{ r, f }] : []
+    })
+    const changedSure = changed.filter(({ r }) => r.label.confidence !== 'low')
+    console.log(
+      `\noutcome changed by the mirror: ${changed.length} of ${rows.length} rows (${changedSure.length} of ${sure.length} high+medium)`,
+    )
+    const rule = (r: Row) => r.detection.evidence?.rule ?? 'header'
+    for (const { r, f } of changed)
+      console.log(
+        `  ${r.label.file} (${r.label.confidence}, label ${labelled(r)}): ${judged(r)} by ${rule(r)} → ${judged(f)} by ${rule(f)}`,
+      )
+  }
 }
 
 const times = Object.values(saved)
