@@ -28,6 +28,8 @@ export interface DetectedObject {
   label: string
   score: number
   box: Box
+  /** Found on the photo turned a quarter (a person lying down), the box put back upright. */
+  turned?: true
 }
 
 export const boxArea = (b: Box): number =>

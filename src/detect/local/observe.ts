@@ -4,7 +4,7 @@ import { toWorkingImage } from './decode.js'
 import { FaceModel } from './face.js'
 import { FaceFinder } from './faces.js'
 import { useWasmBackend } from './graph.js'
-import { ObjectModel, type Box } from './objects.js'
+import { ObjectModel, type Box, type DetectedObject } from './objects.js'
 import { PoseModel, type Person } from './pose.js'
 import { findPeople } from './rules/people.js'
 import { LIMITS, OBSERVE_LIMITS, THRESHOLDS } from './thresholds.js'
@@ -153,15 +153,46 @@ export function headCrop(
   }
 }
 
-/** MoveNet on the photo turned a quarter each way; the first turn that finds someone. */
-async function lyingDown(models: Models, small: WorkingImage): Promise<Person[]> {
+/** A box found on the photo turned a quarter, as fractions of the upright one. Pure. */
+export function unturnBox(box: Box, clockwise: boolean): Box {
+  return clockwise
+    ? { left: box.top, top: 1 - box.right, right: box.bottom, bottom: 1 - box.left }
+    : { left: 1 - box.bottom, top: box.left, right: 1 - box.top, bottom: box.right }
+}
+
+/**
+ * The second look for a person lying down, on the photo turned a quarter each way: MoveNet, then
+ * (where it finds no one) the person detector, which finds people lying on a bed that MoveNet
+ * misses. What the first turn that finds someone finds, put back upright.
+ */
+export async function findLying(
+  models: Models,
+  small: WorkingImage,
+  detail: WorkingImage,
+): Promise<{ persons: Person[]; objects: DetectedObject[] }> {
   for (const clockwise of [true, false]) {
-    const found = (await models.pose.estimate(quarterTurn(small, clockwise)))
+    const persons = (await models.pose.estimate(quarterTurn(small, clockwise)))
       .filter((p) => p.score >= THRESHOLDS.personScore)
       .map((p) => unturn(p, clockwise))
-    if (found.length > 0) return found
+    if (persons.length > 0) return { persons, objects: [] }
+    const turned = quarterTurn(detail, clockwise)
+    const image = tf.tensor3d(new Float32Array(turned.rgb), [turned.height, turned.width, 3])
+    try {
+      const objects = (
+        await models.objects.detect(
+          image,
+          THRESHOLDS.personBoxScore,
+          OBSERVE_LIMITS.maxObjectOverlap,
+        )
+      )
+        .filter((o) => o.label === 'person')
+        .map((o) => ({ ...o, box: unturnBox(o.box, clockwise), turned: true as const }))
+      if (objects.length > 0) return { persons: [], objects }
+    } finally {
+      image.dispose()
+    }
   }
-  return []
+  return { persons: [], objects: [] }
 }
 
 /**
@@ -187,7 +218,9 @@ export async function observe(models: Models, input: ObserveInput): Promise<Obse
     // No one upright: a second look with the photo turned each way, for a person lying down.
     let people = findPeople({ persons, objects })
     if (people.length === 0) {
-      persons.push(...(await lyingDown(models, small)))
+      const lying = await findLying(models, small, detail)
+      persons.push(...lying.persons)
+      objects.push(...lying.objects)
       people = findPeople({ persons, objects })
     }
     // The subject the rules judge (one matcher for both): FaceMesh reads that person's head.

@@ -16,7 +16,7 @@ import { Body, round, toBox, type Finding, type Thresholds } from './geometry.js
 import { addDrawnEvidence } from './drawn.js'
 import { lightOn, tooDark } from './light.js'
 import { behindTable, heldObjects, holdingObject } from './objects.js'
-import { countPeople, findPeople } from './people.js'
+import { countPeople, findPeople, lyingDown } from './people.js'
 
 const objectEvidence = (o: DetectedObject) => ({
   label: o.label,
@@ -55,6 +55,8 @@ export function judge(observation: Observation, limits: Thresholds = THRESHOLDS)
   const counted = countPeople(people)
   if (counted !== undefined) return reject('countPeople', counted)
   const subject = people[0]
+  const lying = lyingDown(subject)
+  if (lying !== undefined) return reject('lyingDown', lying)
   const person = subject?.pose
   const body = person ? new Body(person, observation.width, observation.height, limits) : undefined
   if (body !== undefined && body.visible('leftHip', 'rightHip'))

@@ -11,6 +11,8 @@ export interface PersonFound {
   source: 'detector' | 'pose' | 'face'
   /** The MoveNet person matched to this box, if any. */
   pose?: Person
+  /** Found only on the photo turned a quarter: lying down. */
+  turned?: true
 }
 
 /** Visible keypoints of a MoveNet person, and the box around them. */
@@ -76,7 +78,12 @@ export function findPeople(
     .sort((a, b) => b.score - a.score)
   const kept: DetectedObject[] = []
   for (const box of boxes) if (!kept.some((k) => sameBox(k.box, box.box, limits))) kept.push(box)
-  const boxed: PersonFound[] = kept.map((o) => ({ box: o.box, score: o.score, source: 'detector' }))
+  const boxed: PersonFound[] = kept.map((o) => ({
+    box: o.box,
+    score: o.score,
+    source: 'detector',
+    ...(o.turned === true ? { turned: true as const } : {}),
+  }))
   // Pairs matched best first: a box holding all of a pose's keypoints takes it before a box
   // (a mask, a torso) that only lies inside it, whichever the detector scored higher.
   const unclaimed = new Set(poses)
@@ -214,6 +221,15 @@ export function facesApart(
     if (boxed || posed) counted.push({ box: face.box, score: face.score, source: 'face' })
   }
   return counted
+}
+
+/** Someone found only on the photo turned a quarter lies down: the pose cannot be a standing one. */
+export function lyingDown(subject: PersonFound | undefined): Finding | undefined {
+  if (subject?.turned !== true && subject?.pose?.turned !== true) return undefined
+  return {
+    code: 'InvalidFile.BodyPose',
+    message: 'The person seems to lie down; stand upright, facing the camera.',
+  }
 }
 
 export function countPeople(people: PersonFound[]): Finding | undefined {

@@ -15,6 +15,7 @@ import {
   lumaGrid,
   quarterTurn,
   unturn,
+  unturnBox,
   type LumaGrid,
 } from '../../../../src/detect/local/observe.js'
 import {
@@ -289,12 +290,49 @@ describe('a second look for a person lying down', () => {
     expect(findPeople(closeUp)).toMatchObject([{ source: 'pose' }])
   })
 
+  it('puts a box found on the turned photo back upright, as it does keypoints', () => {
+    const turnedBox = box(0.1, 0.2, 0.4, 0.9)
+    for (const clockwise of [true, false]) {
+      const corners = [
+        { x: 0.1, y: 0.2 },
+        { x: 0.4, y: 0.9 },
+      ].map((p) => {
+        const keypoints = {} as Record<KeypointName, Keypoint>
+        for (const name of KEYPOINT_NAMES) keypoints[name] = { ...p, score: 1 }
+        return unturn({ score: 1, keypoints }, clockwise).keypoints.nose
+      })
+      const upright = unturnBox(turnedBox, clockwise)
+      const xs = corners.map((c) => c.x).sort()
+      const ys = corners.map((c) => c.y).sort()
+      expect([upright.left, upright.right]).toEqual(xs)
+      expect([upright.top, upright.bottom]).toEqual(ys)
+    }
+  })
+
+  it('a person box found only on the turned photo is someone lying down: BodyPose', () => {
+    const lying = { ...detected('person', 0.35, box(0.05, 0.3, 0.95, 0.7)), turned: true as const }
+    const observation = scene({ persons: [], objects: [lying], face: face({}, 0.1) })
+    expect(findPeople(observation)).toMatchObject([{ turned: true }])
+    expect(judge(observation)).toMatchObject({
+      code: 'InvalidFile.BodyPose',
+      evidence: { rule: 'lyingDown' },
+      message: expect.stringMatching(/lie down/) as unknown,
+    })
+    // The same box upright is a person standing, judged on the rest.
+    const upright = detected('person', 0.35, box(0.05, 0.3, 0.95, 0.7))
+    expect(judge(scene({ objects: [upright] })).evidence?.rule).not.toBe('lyingDown')
+  })
+
   it('counts a person found lying across the frame by their length, and rejects the pose', () => {
     // Standing in the turned photo; upright, the body lies across a wide, short frame.
     const lying = unturn(person(), false)
     const observation = scene({ persons: [lying], objects: [], face: face({}, 0.1) })
     expect(findPeople(observation)).toHaveLength(1)
-    expect(judge(observation)).toMatchObject({ status: 'reject', code: 'InvalidFile.BodyPose' })
+    expect(judge(observation)).toMatchObject({
+      status: 'reject',
+      code: 'InvalidFile.BodyPose',
+      evidence: { rule: 'lyingDown' },
+    })
   })
 })
 
