@@ -78203,7 +78203,12 @@ function findPeople(observation, limits = THRESHOLDS) {
     for (const box of boxes)
         if (!kept.some((k) => sameBox(k.box, box.box, limits)))
             kept.push(box);
-    const boxed = kept.map((o) => ({ box: o.box, score: o.score, source: 'detector' }));
+    const boxed = kept.map((o) => ({
+        box: o.box,
+        score: o.score,
+        source: 'detector',
+        ...(o.turned === true ? { turned: true } : {}),
+    }));
     // Pairs matched best first: a box holding all of a pose's keypoints takes it before a box
     // (a mask, a torso) that only lies inside it, whichever the detector scored higher.
     const unclaimed = new Set(poses);
@@ -78331,6 +78336,15 @@ function facesApart(observation, found, limits = THRESHOLDS) {
             counted.push({ box: face.box, score: face.score, source: 'face' });
     }
     return counted;
+}
+/** Someone found only on the photo turned a quarter lies down: the pose cannot be a standing one. */
+function lyingDown(subject) {
+    if (subject?.turned !== true && subject?.pose?.turned !== true)
+        return undefined;
+    return {
+        code: 'InvalidFile.BodyPose',
+        message: 'The person seems to lie down; stand upright, facing the camera.',
+    };
 }
 function countPeople(people) {
     if (people.length === 0)
@@ -78466,16 +78480,38 @@ function headCrop(person, box, width, height) {
         bottom: (cy + side / 2) / height,
     };
 }
-/** MoveNet on the photo turned a quarter each way; the first turn that finds someone. */
-async function lyingDown(models, small) {
+/** A box found on the photo turned a quarter, as fractions of the upright one. Pure. */
+function unturnBox(box, clockwise) {
+    return clockwise
+        ? { left: box.top, top: 1 - box.right, right: box.bottom, bottom: 1 - box.left }
+        : { left: 1 - box.bottom, top: box.left, right: 1 - box.top, bottom: box.right };
+}
+/**
+ * The second look for a person lying down, on the photo turned a quarter each way: MoveNet, then
+ * (where it finds no one) the person detector, which finds people lying on a bed that MoveNet
+ * misses. What the first turn that finds someone finds, put back upright.
+ */
+async function findLying(models, small, detail) {
     for (const clockwise of [true, false]) {
-        const found = (await models.pose.estimate(quarterTurn(small, clockwise)))
+        const persons = (await models.pose.estimate(quarterTurn(small, clockwise)))
             .filter((p) => p.score >= THRESHOLDS.personScore)
             .map((p) => unturn(p, clockwise));
-        if (found.length > 0)
-            return found;
+        if (persons.length > 0)
+            return { persons, objects: [] };
+        const turned = quarterTurn(detail, clockwise);
+        const image = tf_core_node.tensor3d(new Float32Array(turned.rgb), [turned.height, turned.width, 3]);
+        try {
+            const objects = (await models.objects.detect(image, THRESHOLDS.personBoxScore, OBSERVE_LIMITS.maxObjectOverlap))
+                .filter((o) => o.label === 'person')
+                .map((o) => ({ ...o, box: unturnBox(o.box, clockwise), turned: true }));
+            if (objects.length > 0)
+                return { persons: [], objects };
+        }
+        finally {
+            image.dispose();
+        }
     }
-    return [];
+    return { persons: [], objects: [] };
 }
 /**
  * Runs every model on one decoded photo: MoveNet and BlazeFace on the small image, the COCO
@@ -78492,7 +78528,9 @@ async function observe(models, input) {
         // No one upright: a second look with the photo turned each way, for a person lying down.
         let people = findPeople({ persons, objects });
         if (people.length === 0) {
-            persons.push(...(await lyingDown(models, small)));
+            const lying = await findLying(models, small, detail);
+            persons.push(...lying.persons);
+            objects.push(...lying.objects);
             people = findPeople({ persons, objects });
         }
         // The subject the rules judge (one matcher for both): FaceMesh reads that person's head.
@@ -79046,6 +79084,9 @@ function judge(observation, limits = THRESHOLDS) {
     if (counted !== undefined)
         return reject('countPeople', counted);
     const subject = people[0];
+    const lying = lyingDown(subject);
+    if (lying !== undefined)
+        return reject('lyingDown', lying);
     const person = subject?.pose;
     const body = person ? new Body(person, observation.width, observation.height, limits) : undefined;
     if (body !== undefined && body.visible('leftHip', 'rightHip'))
