@@ -263,13 +263,11 @@ describe('aa-check serve', () => {
       return { ...answer, ms: performance.now() - started }
     })
     await sleep(500)
-    const before = performance.now()
     const normal = await post(served.url, detectBody(`${photos.url}/photos/full-body.jpg`), null)
     expect(normal).toMatchObject({ status: 200, json: { output: { bodystyle: 'full' } } })
-    // Answered while all six tarpits still hold their downloads: a shared 2-core CI machine may take
-    // two seconds over one detection, so the bound is the tarpits' own timeout, not a wall time.
+    // Answered while all six tarpits still hold their downloads (their 6 s timeout is the bound
+    // that matters): a shared 2-core CI machine may take over two seconds for one detection.
     expect(settled).toBe(0)
-    expect(performance.now() - before).toBeLessThan(5000)
     for (const answer of await Promise.all(tarpits)) {
       expect(answer).toMatchObject({
         status: 400,

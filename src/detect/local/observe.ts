@@ -161,36 +161,39 @@ export function unturnBox(box: Box, clockwise: boolean): Box {
 }
 
 /**
- * The second look for a person lying down, on the photo turned a quarter each way: MoveNet, then
- * (where it finds no one) the person detector, which finds people lying on a bed that MoveNet
- * misses. What the first turn that finds someone finds, put back upright.
+ * The second look for a person lying down, on the photo turned a quarter each way: MoveNet on both
+ * turns, then, where it finds no one, the person detector on both (it finds people lying on a bed
+ * that MoveNet misses). What the first look that finds someone finds, put back upright.
  */
 export async function findLying(
   models: Models,
   small: WorkingImage,
   detail: WorkingImage,
 ): Promise<{ persons: Person[]; objects: DetectedObject[] }> {
-  for (const clockwise of [true, false]) {
+  const turns = [true, false]
+  for (const clockwise of turns) {
     const persons = (await models.pose.estimate(quarterTurn(small, clockwise)))
       .filter((p) => p.score >= THRESHOLDS.personScore)
       .map((p) => unturn(p, clockwise))
-    if (persons.length > 0) return { persons, objects: [] }
+    if (findPeople({ persons, objects: [] }).length > 0) return { persons, objects: [] }
+  }
+  for (const clockwise of turns) {
     const turned = quarterTurn(detail, clockwise)
     const image = tf.tensor3d(new Float32Array(turned.rgb), [turned.height, turned.width, 3])
+    let found: DetectedObject[]
     try {
-      const objects = (
-        await models.objects.detect(
-          image,
-          THRESHOLDS.personBoxScore,
-          OBSERVE_LIMITS.maxObjectOverlap,
-        )
+      found = await models.objects.detect(
+        image,
+        THRESHOLDS.personBoxScore,
+        OBSERVE_LIMITS.maxObjectOverlap,
       )
-        .filter((o) => o.label === 'person')
-        .map((o) => ({ ...o, box: unturnBox(o.box, clockwise), turned: true as const }))
-      if (objects.length > 0) return { persons: [], objects }
     } finally {
       image.dispose()
     }
+    const objects = found
+      .filter((o) => o.label === 'person')
+      .map((o) => ({ ...o, box: unturnBox(o.box, clockwise), turned: true as const }))
+    if (findPeople({ persons: [], objects }).length > 0) return { persons: [], objects }
   }
   return { persons: [], objects: [] }
 }
@@ -223,9 +226,13 @@ export async function observe(models: Models, input: ObserveInput): Promise<Obse
       objects.push(...lying.objects)
       people = findPeople({ persons, objects })
     }
-    // The subject the rules judge (one matcher for both): FaceMesh reads that person's head.
+    // The subject the rules judge (one matcher for both): FaceMesh reads that person's head. Not
+    // for someone found lying as a box alone: the top of a lying body's box is not its head.
     const subject = people[0]
-    const crop = headCrop(subject?.pose, subject?.box, small.width, small.height)
+    const lyingBox = subject?.turned === true && subject.pose === undefined
+    const crop = lyingBox
+      ? undefined
+      : headCrop(subject?.pose, subject?.box, small.width, small.height)
     const observation: Observation = {
       persons,
       width: small.width,

@@ -10,21 +10,28 @@ export interface Head {
   /** Share of the head crop that lies outside the frame. */
   outside: number
   /**
-   * The face itself, as BlazeFace found it in the head's square (the strongest there): without the
-   * hair, the neck and the backdrop the square also holds.
+   * The face itself, as BlazeFace found it in the head's square (the one nearest its centre):
+   * without the hair, the neck and the backdrop the square also holds.
    */
   face?: Box
 }
 
-export function headOf(observation: Pick<Observation, 'face' | 'faces'>): Head | undefined {
+export function headOf(
+  observation: Pick<Observation, 'face' | 'faces'>,
+  limits: Thresholds = THRESHOLDS,
+): Head | undefined {
   const reading = observation.face
   if (reading === undefined) return undefined
   const crop = reading.crop
   const inside = intersection(crop, { left: 0, top: 0, right: 1, bottom: 1 })
   const head: Head = { reading, outside: boxArea(crop) > 0 ? 1 - inside / boxArea(crop) : 0 }
+  // The square is centred on the head MoveNet sees: of the faces in it, the one nearest its centre
+  // (not a child's face held beside the parent's).
+  const middle = centre(crop)
+  const away = (b: Box) => distance(centre(b), middle)
   const face = (observation.faces ?? [])
-    .filter((f) => holds(crop, centre(f.box)))
-    .sort((a, b) => b.score - a.score)[0]
+    .filter((f) => f.score >= limits.subjectFaceScore && holds(crop, centre(f.box)))
+    .sort((a, b) => away(a.box) - away(b.box))[0]
   if (face !== undefined) head.face = face.box
   return head
 }

@@ -35,7 +35,7 @@ export function judge(observation: Observation, limits: Thresholds = THRESHOLDS)
     people: people.map((p) => ({ box: toBox(p.box), score: round(p.score), source: p.source })),
     objects: [],
   }
-  const head = headOf(observation)
+  const head = headOf(observation, limits)
   if (head !== undefined) {
     const { yaw, pitch, roll } = head.reading.pose
     evidence.head = {

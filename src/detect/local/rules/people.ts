@@ -38,6 +38,10 @@ function sameBody(person: Person, box: Box, limits: Thresholds): number {
   return Math.max(shareInside(person, box, limits), boxInside)
 }
 
+/** A person box's length: its height, or across the frame for someone found lying down. */
+const personLength = (o: DetectedObject): number =>
+  o.turned === true ? o.box.right - o.box.left : boxHeight(o.box)
+
 /** One box mostly inside the other (share of the smaller): one person seen twice. */
 function sameBox(a: Box, b: Box, limits: Thresholds): boolean {
   const smaller = Math.min(boxArea(a), boxArea(b))
@@ -73,7 +77,7 @@ export function findPeople(
       (o) =>
         o.label === 'person' &&
         o.score >= limits.personBoxScore &&
-        boxHeight(o.box) >= limits.minPersonHeight,
+        personLength(o) >= limits.minPersonHeight,
     )
     .sort((a, b) => b.score - a.score)
   const kept: DetectedObject[] = []
@@ -153,9 +157,13 @@ export function findPeople(
   for (const pose of unclaimed) {
     const box = keypointBox(pose, limits)
     if (box === undefined || pose.score < limits.extraPoseScore) continue
-    // Measured along the longer side: a person lying down (found on the turned photo) lies across
-    // the frame, and a close-up whose body MoveNet cannot see shows a head wider than tall.
-    const length = Math.max(box.right - box.left, boxHeight(box))
+    // Measured along the longer side where that is the person's length: a person lying down
+    // (found on the turned photo) lies across the frame, and a close-up whose body MoveNet cannot
+    // see shows a head (nose and eyes seen) wider than tall. Else a flat row of keypoints (arms
+    // read apart from their body) would count as someone.
+    const head = FACE_KEYPOINTS.every((k) => pose.keypoints[k].score >= limits.keypointScore)
+    const length =
+      pose.turned === true || head ? Math.max(box.right - box.left, boxHeight(box)) : boxHeight(box)
     if (length < limits.minPersonHeight) continue
     // Inside a counted person's box, a second pose is that person's limbs read twice, unless its
     // keypoints lie apart from theirs (two people standing close share one box).

@@ -137,7 +137,11 @@ describe('LocalDetector on real photos', () => {
       await readFile(join(ROOT, 'test/fixtures/rules/portrait-in-fur-hood.jpg')),
     )
     const detection = await verdict(bytes)
-    expect(detection).toMatchObject({ status: 'reject', code: 'InvalidFile.BodyPose' })
+    expect(detection).toMatchObject({
+      status: 'reject',
+      code: 'InvalidFile.BodyPose',
+      evidence: { rule: 'shouldersMissing' },
+    })
     expect(detection.evidence?.people).toHaveLength(1)
   })
 

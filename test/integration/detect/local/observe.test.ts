@@ -1,16 +1,20 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { locateAssets } from '../../../../src/detect/local/assets.js'
 import { ImageDecoder } from '../../../../src/detect/local/decode.js'
+import type { ObjectModel } from '../../../../src/detect/local/objects.js'
 import {
   findLying,
   loadModels,
+  observe,
   observeInput,
   quarterTurn,
   type Models,
 } from '../../../../src/detect/local/observe.js'
 import type { PoseModel } from '../../../../src/detect/local/pose.js'
+import { judge } from '../../../../src/detect/local/rules.js'
 import { ROOT } from '../../../e2e/harness.js'
 
 const assets = locateAssets(ROOT)
@@ -53,5 +57,29 @@ describe('the second look for a person lying down', () => {
         (box.bottom - box.top) * detail.height,
       )
     }
+  })
+
+  it('observe() looks again, turned, where no one is found upright, and holds no tensor after', async () => {
+    const { small, detail } = await lyingPhoto()
+    expect(detail.width).not.toBe(detail.height)
+    // Neither model finds her upright (CenterNet does, on this photo: pretend it does not).
+    const blind = { estimate: () => Promise.resolve([]) } as unknown as PoseModel
+    const objects = {
+      detect: (image: tf.Tensor3D, minScore: number, maxIou: number) =>
+        image.shape[0] === detail.height && image.shape[1] === detail.width
+          ? Promise.resolve([])
+          : models.objects.detect(image, minScore, maxIou),
+    } as unknown as ObjectModel
+    const tensors = tf.memory().numTensors
+    const observation = await observe({ ...models, pose: blind, objects }, { small, detail })
+    expect(tf.memory().numTensors).toBe(tensors)
+    expect(observation.objects?.some((o) => o.turned === true)).toBe(true)
+    // No head square is read for a body found as a box alone: its top is not where the head is.
+    expect(observation.face).toBeUndefined()
+    expect(judge(observation)).toMatchObject({
+      status: 'reject',
+      code: 'InvalidFile.BodyPose',
+      evidence: { rule: 'lyingDown' },
+    })
   })
 })

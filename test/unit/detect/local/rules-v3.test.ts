@@ -31,6 +31,7 @@ import {
   facesApart,
   findPeople,
   headLooksAway,
+  headOf,
   heldObjects,
   judge,
   lightOn,
@@ -221,6 +222,15 @@ describe('light on the person', () => {
     expect(onFace.luma).toBeCloseTo(60)
   })
 
+  it('takes the subject’s face from BlazeFace only where it is sure, nearest the head’s centre', () => {
+    const reading = face() // its square: x 0.4–0.6, y 0.05–0.17
+    const own = { box: box(0.45, 0.07, 0.55, 0.16), score: 0.9 }
+    const held = { box: box(0.52, 0.1, 0.6, 0.17), score: 0.95 }
+    expect(headOf({ face: reading, faces: [held, own] })?.face).toEqual(own.box)
+    expect(headOf({ face: reading, faces: [{ ...own, score: 0.3 }] })?.face).toBeUndefined()
+    expect(headOf({ face: reading, faces: [] })?.face).toBeUndefined()
+  })
+
   it('reads the body box without a face, and the frame without a grid', () => {
     const subject: PersonFound = { box: PERSON_BOX, score: 0.8, source: 'detector' }
     const onBody = lightOn({ luma: grid(90), meanLuma: 20 }, subject, head(face({}, 0.1)))
@@ -302,8 +312,8 @@ describe('a second look for a person lying down', () => {
         return unturn({ score: 1, keypoints }, clockwise).keypoints.nose
       })
       const upright = unturnBox(turnedBox, clockwise)
-      const xs = corners.map((c) => c.x).sort()
-      const ys = corners.map((c) => c.y).sort()
+      const xs = corners.map((c) => c.x).sort((a, b) => a - b)
+      const ys = corners.map((c) => c.y).sort((a, b) => a - b)
       expect([upright.left, upright.right]).toEqual(xs)
       expect([upright.top, upright.bottom]).toEqual(ys)
     }
@@ -321,6 +331,21 @@ describe('a second look for a person lying down', () => {
     // The same box upright is a person standing, judged on the rest.
     const upright = detected('person', 0.35, box(0.05, 0.3, 0.95, 0.7))
     expect(judge(scene({ objects: [upright] })).evidence?.rule).not.toBe('lyingDown')
+  })
+
+  it('a flat row of keypoints with no head inside the subject’s box is not someone else', () => {
+    // Arms read apart from their body: shoulders, elbows and wrists on one line, no face.
+    const keypoints = {} as Record<KeypointName, Keypoint>
+    for (const name of KEYPOINT_NAMES) keypoints[name] = { x: 0.5, y: 0.5, score: 0.05 }
+    const arm = (x: number) => ({ x, y: 0.35, score: 0.7 })
+    keypoints.leftShoulder = arm(0.45)
+    keypoints.rightShoulder = arm(0.4)
+    keypoints.leftElbow = arm(0.55)
+    keypoints.rightElbow = arm(0.33)
+    keypoints.leftWrist = arm(0.65)
+    keypoints.rightWrist = arm(0.31)
+    const observation = scene({ persons: [standingPerson(), { score: 0.4, keypoints }] })
+    expect(findPeople(observation)).toHaveLength(1)
   })
 
   it('counts a person found lying across the frame by their length, and rejects the pose', () => {
