@@ -84767,6 +84767,12 @@ const THRESHOLDS = {
     maxFaceToSubjectFace: 1,
     /** A MoveNet person no box accounts for counts as someone else at or above this score (= personScore). */
     extraPoseScore: 0.3,
+    /**
+     * A BlazeFace face in the head's square is the subject's own face (where light is read, how wide
+     * the face is) at or above this score: MediaPipe's own bar for a face. Weaker ones count only as
+     * a second signal for someone else (see facesApart).
+     */
+    subjectFaceScore: 0.5,
     /** FaceMesh face flag at or above this: a face is there. Passes measure 1.00 (one 0.02 on a badly placed crop), backs of heads, masks and covered faces 0.00–0.46. */
     minFaceScore: 0.5,
     /** Head square share outside the frame above this: the face is cut off. Faces cropped by the frame measure 0.45–0.49 on the dev set, passes at most 0.16. */

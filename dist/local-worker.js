@@ -76571,6 +76571,12 @@ const THRESHOLDS = {
     maxFaceToSubjectFace: 1,
     /** A MoveNet person no box accounts for counts as someone else at or above this score (= personScore). */
     extraPoseScore: 0.3,
+    /**
+     * A BlazeFace face in the head's square is the subject's own face (where light is read, how wide
+     * the face is) at or above this score: MediaPipe's own bar for a face. Weaker ones count only as
+     * a second signal for someone else (see facesApart).
+     */
+    subjectFaceScore: 0.5,
     /** FaceMesh face flag at or above this: a face is there. Passes measure 1.00 (one 0.02 on a badly placed crop), backs of heads, masks and covered faces 0.00–0.46. */
     minFaceScore: 0.5,
     /** Head square share outside the frame above this: the face is cut off. Faces cropped by the frame measure 0.45–0.49 on the dev set, passes at most 0.16. */
@@ -78168,6 +78174,8 @@ function sameBody(person, box, limits) {
     const boxInside = around === undefined || boxArea(box) === 0 ? 0 : intersection(box, around) / boxArea(box);
     return Math.max(shareInside(person, box, limits), boxInside);
 }
+/** A person box's length: its height, or across the frame for someone found lying down. */
+const personLength = (o) => o.turned === true ? o.box.right - o.box.left : boxHeight(o.box);
 /** One box mostly inside the other (share of the smaller): one person seen twice. */
 function sameBox(a, b, limits) {
     const smaller = Math.min(boxArea(a), boxArea(b));
@@ -78197,7 +78205,7 @@ function findPeople(observation, limits = THRESHOLDS) {
     const boxes = observation.objects
         .filter((o) => o.label === 'person' &&
         o.score >= limits.personBoxScore &&
-        boxHeight(o.box) >= limits.minPersonHeight)
+        personLength(o) >= limits.minPersonHeight)
         .sort((a, b) => b.score - a.score);
     const kept = [];
     for (const box of boxes)
@@ -78270,9 +78278,12 @@ function findPeople(observation, limits = THRESHOLDS) {
         const box = keypointBox(pose, limits);
         if (box === undefined || pose.score < limits.extraPoseScore)
             continue;
-        // Measured along the longer side: a person lying down (found on the turned photo) lies across
-        // the frame, and a close-up whose body MoveNet cannot see shows a head wider than tall.
-        const length = Math.max(box.right - box.left, boxHeight(box));
+        // Measured along the longer side where that is the person's length: a person lying down
+        // (found on the turned photo) lies across the frame, and a close-up whose body MoveNet cannot
+        // see shows a head (nose and eyes seen) wider than tall. Else a flat row of keypoints (arms
+        // read apart from their body) would count as someone.
+        const head = FACE_KEYPOINTS.every((k) => pose.keypoints[k].score >= limits.keypointScore);
+        const length = pose.turned === true || head ? Math.max(box.right - box.left, boxHeight(box)) : boxHeight(box);
         if (length < limits.minPersonHeight)
             continue;
         // Inside a counted person's box, a second pose is that person's limbs read twice, unless its
@@ -78487,29 +78498,34 @@ function unturnBox(box, clockwise) {
         : { left: 1 - box.bottom, top: box.left, right: 1 - box.top, bottom: box.right };
 }
 /**
- * The second look for a person lying down, on the photo turned a quarter each way: MoveNet, then
- * (where it finds no one) the person detector, which finds people lying on a bed that MoveNet
- * misses. What the first turn that finds someone finds, put back upright.
+ * The second look for a person lying down, on the photo turned a quarter each way: MoveNet on both
+ * turns, then, where it finds no one, the person detector on both (it finds people lying on a bed
+ * that MoveNet misses). What the first look that finds someone finds, put back upright.
  */
 async function findLying(models, small, detail) {
-    for (const clockwise of [true, false]) {
+    const turns = [true, false];
+    for (const clockwise of turns) {
         const persons = (await models.pose.estimate(quarterTurn(small, clockwise)))
             .filter((p) => p.score >= THRESHOLDS.personScore)
             .map((p) => unturn(p, clockwise));
-        if (persons.length > 0)
+        if (findPeople({ persons, objects: [] }).length > 0)
             return { persons, objects: [] };
+    }
+    for (const clockwise of turns) {
         const turned = quarterTurn(detail, clockwise);
         const image = tf_core_node.tensor3d(new Float32Array(turned.rgb), [turned.height, turned.width, 3]);
+        let found;
         try {
-            const objects = (await models.objects.detect(image, THRESHOLDS.personBoxScore, OBSERVE_LIMITS.maxObjectOverlap))
-                .filter((o) => o.label === 'person')
-                .map((o) => ({ ...o, box: unturnBox(o.box, clockwise), turned: true }));
-            if (objects.length > 0)
-                return { persons: [], objects };
+            found = await models.objects.detect(image, THRESHOLDS.personBoxScore, OBSERVE_LIMITS.maxObjectOverlap);
         }
         finally {
             image.dispose();
         }
+        const objects = found
+            .filter((o) => o.label === 'person')
+            .map((o) => ({ ...o, box: unturnBox(o.box, clockwise), turned: true }));
+        if (findPeople({ persons: [], objects }).length > 0)
+            return { persons: [], objects };
     }
     return { persons: [], objects: [] };
 }
@@ -78533,9 +78549,13 @@ async function observe(models, input) {
             objects.push(...lying.objects);
             people = findPeople({ persons, objects });
         }
-        // The subject the rules judge (one matcher for both): FaceMesh reads that person's head.
+        // The subject the rules judge (one matcher for both): FaceMesh reads that person's head. Not
+        // for someone found lying as a box alone: the top of a lying body's box is not its head.
         const subject = people[0];
-        const crop = headCrop(subject?.pose, subject?.box, small.width, small.height);
+        const lyingBox = subject?.turned === true && subject.pose === undefined;
+        const crop = lyingBox
+            ? undefined
+            : headCrop(subject?.pose, subject?.box, small.width, small.height);
         const observation = {
             persons,
             width: small.width,
@@ -78558,16 +78578,20 @@ async function observe(models, input) {
 
 
 
-function headOf(observation) {
+function headOf(observation, limits = THRESHOLDS) {
     const reading = observation.face;
     if (reading === undefined)
         return undefined;
     const crop = reading.crop;
     const inside = intersection(crop, { left: 0, top: 0, right: 1, bottom: 1 });
     const head = { reading, outside: boxArea(crop) > 0 ? 1 - inside / boxArea(crop) : 0 };
+    // The square is centred on the head MoveNet sees: of the faces in it, the one nearest its centre
+    // (not a child's face held beside the parent's).
+    const middle = centre(crop);
+    const away = (b) => distance(centre(b), middle);
     const face = (observation.faces ?? [])
-        .filter((f) => holds(crop, centre(f.box)))
-        .sort((a, b) => b.score - a.score)[0];
+        .filter((f) => f.score >= limits.subjectFaceScore && holds(crop, centre(f.box)))
+        .sort((a, b) => away(a.box) - away(b.box))[0];
     if (face !== undefined)
         head.face = face.box;
     return head;
@@ -79063,7 +79087,7 @@ function judge(observation, limits = THRESHOLDS) {
         people: people.map((p) => ({ box: toBox(p.box), score: round(p.score), source: p.source })),
         objects: [],
     };
-    const head = headOf(observation);
+    const head = headOf(observation, limits);
     if (head !== undefined) {
         const { yaw, pitch, roll } = head.reading.pose;
         evidence.head = {
