@@ -10,8 +10,9 @@
  * trying rules). `--mirror` also judges every photo mirrored left to right and prints the same
  * figures on the mirrored photos and the rows whose outcome the mirror changes: a label does not
  * change with a mirror, so those rows sit on a model's chance reading or a threshold fitted to it
- * (a check of how far the figures generalise, without photos nobody tuned on). The corpus is not in the repository (its licences allow testing only); a fresh
- * clone has none, and this script says so and exits 0.
+ * (a check of how far the figures generalise, without photos nobody tuned on). The corpus is not
+ * in the repository (its licences allow testing only); a fresh clone has none, and this script
+ * says so and exits 0.
  */
 import { existsSync } from 'node:fs'
 import { readFile, readdir, writeFile } from 'node:fs/promises'

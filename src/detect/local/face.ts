@@ -3,7 +3,10 @@ import type { GraphModel } from '@tensorflow/tfjs-converter'
 import type { Box } from './objects.js'
 import { loadGraph } from './graph.js'
 
-/** Head rotation in degrees: yaw left/right, pitch down (positive) or up (negative), roll tilt; 0 0 0 faces the camera. */
+/**
+ * Head rotation in degrees: yaw left/right, pitch down (positive) or up (negative), roll tilt;
+ * 0 0 0 faces the camera.
+ */
 export interface HeadPose {
   yaw: number
   pitch: number
