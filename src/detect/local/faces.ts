@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type { GraphModel } from '@tensorflow/tfjs-converter'
 import type { WorkingImage } from './decode.js'
-import { loadGraph } from './graph.js'
+import { imageTensor, loadGraph } from './graph.js'
 import { suppress, type Box } from './objects.js'
 
 /** A face BlazeFace found anywhere in the photo: its box as fractions of the image, its score. */
@@ -86,7 +86,7 @@ export class FaceFinder {
     const size = FaceFinder.size
     const side = Math.max(image.width, image.height)
     const rows = tf.tidy(() => {
-      const pixels = tf.tensor3d(new Float32Array(image.rgb), [image.height, image.width, 3])
+      const pixels = imageTensor(image)
       const square = tf.pad(pixels, [
         [0, side - image.height],
         [0, side - image.width],

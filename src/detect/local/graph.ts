@@ -4,6 +4,11 @@ import * as tf from '@tensorflow/tfjs-core'
 import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter'
 // The wasm backend registers itself on import.
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm'
+import type { WorkingImage } from './pixels.js'
+
+/** A working image as the models take it: float32 RGB `[H, W, 3]`, values 0–255. */
+export const imageTensor = (image: WorkingImage): tf.Tensor3D =>
+  tf.tensor3d(new Float32Array(image.rgb), [image.height, image.width, 3])
 
 /** Reads a TF.js graph model from a folder: the model ships in the bundle, nothing is fetched. */
 export async function readModel(folder: string, name: string): Promise<tf.io.ModelArtifacts> {

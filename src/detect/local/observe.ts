@@ -1,9 +1,8 @@
-import * as tf from '@tensorflow/tfjs-core'
 import type { Pixels, WorkingImage } from './decode.js'
 import { toWorkingImage } from './decode.js'
 import { FaceModel } from './face.js'
 import { FaceFinder } from './faces.js'
-import { useWasmBackend } from './graph.js'
+import { imageTensor, useWasmBackend } from './graph.js'
 import { ObjectModel, type Box, type DetectedObject } from './objects.js'
 import { PoseModel, type Person } from './pose.js'
 import { findPeople } from './rules/people.js'
@@ -178,8 +177,7 @@ export async function findLying(
     if (findPeople({ persons, objects: [] }).length > 0) return { persons, objects: [] }
   }
   for (const clockwise of turns) {
-    const turned = quarterTurn(detail, clockwise)
-    const image = tf.tensor3d(new Float32Array(turned.rgb), [turned.height, turned.width, 3])
+    const image = imageTensor(quarterTurn(detail, clockwise))
     let found: DetectedObject[]
     try {
       found = await models.objects.detect(
@@ -211,7 +209,7 @@ export async function observe(models: Models, input: ObserveInput): Promise<Obse
     OBSERVE_LIMITS.minFoundFaceScore,
     OBSERVE_LIMITS.maxFaceOverlap,
   )
-  const image = tf.tensor3d(new Float32Array(detail.rgb), [detail.height, detail.width, 3])
+  const image = imageTensor(detail)
   try {
     const objects = await models.objects.detect(
       image,

@@ -11,6 +11,9 @@ import { pngHeader } from '../../../helpers/headers.js'
 
 const photo = async (name: string) =>
   new Uint8Array(await readFile(join(ROOT, 'test/fixtures/photos', name)))
+/** One of the photos kept for single rules (test/fixtures/rules/). */
+const rulePhoto = async (name: string) =>
+  new Uint8Array(await readFile(join(ROOT, 'test/fixtures/rules', name)))
 
 describe('toWorkingImage', () => {
   it('box-filters down to the working size and measures luma', () => {
@@ -114,17 +117,13 @@ describe('LocalDetector on real photos', () => {
 
   it('counts the rows of a group photo, whose boxes score under the bar one by one', async () => {
     // Counted where a weak box and a weak pose agree (rules 4 read one person, body unseen).
-    const bytes = new Uint8Array(await readFile(join(ROOT, 'test/fixtures/rules/group-photo.jpg')))
-    const detection = await verdict(bytes)
+    const detection = await verdict(await rulePhoto('group-photo.jpg'))
     expect(detection).toMatchObject({ status: 'reject', code: 'InvalidFile.Content' })
     expect(detection.evidence?.people.length).toBeGreaterThan(3)
   })
 
   it('reads a man at a restaurant table as seated: the table lies across his hips', async () => {
-    const bytes = new Uint8Array(
-      await readFile(join(ROOT, 'test/fixtures/rules/seated-at-table.jpg')),
-    )
-    expect(await verdict(bytes)).toMatchObject({
+    expect(await verdict(await rulePhoto('seated-at-table.jpg'))).toMatchObject({
       status: 'reject',
       code: 'InvalidFile.BodyPose',
       evidence: { rule: 'behindTable' },
@@ -133,10 +132,7 @@ describe('LocalDetector on real photos', () => {
 
   it('counts a frontal portrait whose body neither model reads as a person (a fur hood)', async () => {
     // MoveNet sees only the head: eyes, ears and nose on a line, wide but not a tenth tall.
-    const bytes = new Uint8Array(
-      await readFile(join(ROOT, 'test/fixtures/rules/portrait-in-fur-hood.jpg')),
-    )
-    const detection = await verdict(bytes)
+    const detection = await verdict(await rulePhoto('portrait-in-fur-hood.jpg'))
     expect(detection).toMatchObject({
       status: 'reject',
       code: 'InvalidFile.BodyPose',
@@ -146,10 +142,7 @@ describe('LocalDetector on real photos', () => {
   })
 
   it('a hand at the brow beside a face in profile is not over the face: the face is not seen', async () => {
-    const bytes = new Uint8Array(
-      await readFile(join(ROOT, 'test/fixtures/rules/profile-hand-at-brow.jpg')),
-    )
-    expect(await verdict(bytes)).toMatchObject({
+    expect(await verdict(await rulePhoto('profile-hand-at-brow.jpg'))).toMatchObject({
       status: 'reject',
       code: 'InvalidFile.FacePose',
       evidence: { rule: 'faceNotFound' },
