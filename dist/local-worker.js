@@ -77676,6 +77676,8 @@ var tf_backend_wasm_node = __nccwpck_require__(744);
 
 // The wasm backend registers itself on import.
 
+/** A working image as the models take it: float32 RGB `[H, W, 3]`, values 0–255. */
+const imageTensor = (image) => tf_core_node.tensor3d(new Float32Array(image.rgb), [image.height, image.width, 3]);
 /** Reads a TF.js graph model from a folder: the model ships in the bundle, nothing is fetched. */
 async function readModel(folder, name) {
     const json = JSON.parse(await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(folder, `${name}.json`), 'utf8'));
@@ -78011,7 +78013,7 @@ class FaceFinder {
         const size = FaceFinder.size;
         const side = Math.max(image.width, image.height);
         const rows = tf_core_node.tidy(() => {
-            const pixels = tf_core_node.tensor3d(new Float32Array(image.rgb), [image.height, image.width, 3]);
+            const pixels = imageTensor(image);
             const square = tf_core_node.pad(pixels, [
                 [0, side - image.height],
                 [0, side - image.width],
@@ -78378,7 +78380,6 @@ function countPeople(people) {
 
 
 
-
 /** The luma grid of a working image: `cells` × `cells` (fewer on a side with fewer pixels). Pure. */
 function lumaGrid(image, cells = OBSERVE_LIMITS.lumaGridCells) {
     const columns = Math.max(1, Math.min(cells, image.width));
@@ -78512,8 +78513,7 @@ async function findLying(models, small, detail) {
             return { persons, objects: [] };
     }
     for (const clockwise of turns) {
-        const turned = quarterTurn(detail, clockwise);
-        const image = tf_core_node.tensor3d(new Float32Array(turned.rgb), [turned.height, turned.width, 3]);
+        const image = imageTensor(quarterTurn(detail, clockwise));
         let found;
         try {
             found = await models.objects.detect(image, THRESHOLDS.personBoxScore, OBSERVE_LIMITS.maxObjectOverlap);
@@ -78538,7 +78538,7 @@ async function observe(models, input) {
     const { small, detail } = input;
     const persons = await models.pose.estimate(small);
     const faces = await models.faces.find(small, OBSERVE_LIMITS.minFoundFaceScore, OBSERVE_LIMITS.maxFaceOverlap);
-    const image = tf_core_node.tensor3d(new Float32Array(detail.rgb), [detail.height, detail.width, 3]);
+    const image = imageTensor(detail);
     try {
         const objects = await models.objects.detect(image, OBSERVE_LIMITS.minObjectScore, OBSERVE_LIMITS.maxObjectOverlap);
         // No one upright: a second look with the photo turned each way, for a person lying down.
