@@ -1,12 +1,18 @@
-import type { FaceReading } from '../../../../src/detect/local/face.js'
-import type { Box, DetectedObject } from '../../../../src/detect/local/objects.js'
-import type { Observation } from '../../../../src/detect/local/observation.js'
+/**
+ * Synthetic evidence for the rule tests (not a test file): a person standing in a 600×1000 photo,
+ * and builders for what the models see there.
+ */
+import type { FaceReading } from '../../../../../src/detect/local/face.js'
+import type { Box, DetectedObject } from '../../../../../src/detect/local/objects.js'
+import type { Observation } from '../../../../../src/detect/local/observation.js'
 import {
   KEYPOINT_NAMES,
   type Keypoint,
   type KeypointName,
   type Person,
-} from '../../../../src/detect/local/pose.js'
+} from '../../../../../src/detect/local/pose.js'
+import type { Head } from '../../../../../src/detect/local/rules/face.js'
+import { Body } from '../../../../../src/detect/local/rules/geometry.js'
 
 /** The synthetic photo the rule tests place people in (pixels). */
 export const WIDTH = 600
@@ -73,6 +79,38 @@ export function standingPerson(): Person {
   }
   return { score: 0.8, keypoints }
 }
+
+/** A keypoint moved (pixels), or scored (`at` moves it too); unchanged keypoints are seen, 0.8. */
+export type Change = [number, number] | { score: number; at?: [number, number] }
+
+/** The standing person with some keypoints changed, as MoveNet reports it (person score `score`). */
+export function person(changes: Partial<Record<KeypointName, Change>> = {}, score = 0.8): Person {
+  const keypoints = {} as Record<KeypointName, Keypoint>
+  for (const name of KEYPOINT_NAMES) {
+    const change = changes[name]
+    const [x, y] = Array.isArray(change) ? change : (change?.at ?? STANDING[name])
+    keypoints[name] = {
+      x: x / WIDTH,
+      y: y / HEIGHT,
+      score: Array.isArray(change) || change === undefined ? 0.8 : change.score,
+    }
+  }
+  return { score, keypoints }
+}
+
+/** A MoveNet person's geometry in the synthetic photo. */
+export const body = (p: Person): Body => new Body(p, WIDTH, HEIGHT)
+
+/** The head FaceMesh read, wholly inside the photo. */
+export const head = (reading: FaceReading): Head => ({ reading, outside: 0 })
+
+/** What MoveNet alone sees (no detector, no FaceMesh): a pose-only observation. */
+export const observe = (persons: Person[], meanLuma = 120) => ({
+  persons,
+  width: WIDTH,
+  height: HEIGHT,
+  meanLuma,
+})
 
 /** What the models see in a photo of the standing person alone; `parts` replaces any of it. */
 export function scene(parts: Partial<Observation> = {}): Observation {
