@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util'
 import * as tf from '@tensorflow/tfjs-core'
 import { locateAssets, type AssetPaths } from '../src/detect/local/assets.js'
 import { ImageDecoder } from '../src/detect/local/decode.js'
+import { imageTensor } from '../src/detect/local/graph.js'
 import { headCrop, loadModels, lumaGrid, observeInput } from '../src/detect/local/observe.js'
 import { precheck } from '../src/detect/local/precheck.js'
 import { findPeople, judge } from '../src/detect/local/rules.js'
@@ -81,7 +82,7 @@ for (const file of (await readdir(folder)).sort()) {
   )
   const t2 = clock()
   const { detail, small } = input
-  const image = tf.tensor3d(new Float32Array(detail.rgb), [detail.height, detail.width, 3])
+  const image = imageTensor(detail)
   const objects = await models.objects.detect(
     image,
     OBSERVE_LIMITS.minObjectScore,

@@ -14,10 +14,6 @@ import type { WorkerMessage, WorkerSetup, WorkerTask } from './protocol.js'
 export const BUNDLED_WORKER = 'local-worker.js'
 
 /**
- * The worker's entry: the bundle's `local-worker.js` beside this module when it is there, else the
- * source shim that loads worker.ts through tsx.
- */
-/**
  * A worker thread's young generation (MB), as large as the main thread's. On Node 24 (what the
  * action runs on) a worker's default is smaller, and each image's short-lived buffers (the float
  * copies handed to the models, the working images: tens of MB) then go through many more
@@ -27,6 +23,10 @@ export const BUNDLED_WORKER = 'local-worker.js'
  */
 export const WORKER_YOUNG_GENERATION_MB = 48
 
+/**
+ * The worker's entry: the bundle's `local-worker.js` beside this module when it is there, else the
+ * source shim that loads worker.ts through tsx.
+ */
 export function locateWorker(from: string = dirname(fileURLToPath(import.meta.url))): URL {
   const bundled = join(from, BUNDLED_WORKER)
   if (existsSync(bundled)) return pathToFileURL(bundled)

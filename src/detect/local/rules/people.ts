@@ -15,9 +15,13 @@ export interface PersonFound {
   turned?: true
 }
 
+/** The keypoints of a MoveNet person it sees (at or above the keypoint bar). */
+const seenKeypoints = (person: Person, limits: Thresholds) =>
+  Object.values(person.keypoints).filter((p) => p.score >= limits.keypointScore)
+
 /** Visible keypoints of a MoveNet person, and the box around them. */
 export function keypointBox(person: Person, limits: Thresholds = THRESHOLDS): Box | undefined {
-  const seen = Object.values(person.keypoints).filter((p) => p.score >= limits.keypointScore)
+  const seen = seenKeypoints(person, limits)
   if (seen.length === 0) return undefined
   return {
     left: Math.min(...seen.map((p) => p.x)),
@@ -50,7 +54,7 @@ function sameBox(a: Box, b: Box, limits: Thresholds): boolean {
 
 /** Share of a person's visible keypoints that fall inside a box. */
 function shareInside(person: Person, box: Box, limits: Thresholds): number {
-  const seen = Object.values(person.keypoints).filter((p) => p.score >= limits.keypointScore)
+  const seen = seenKeypoints(person, limits)
   if (seen.length === 0) return 0
   return seen.filter((p) => holds(box, p)).length / seen.length
 }
@@ -135,8 +139,7 @@ export function findPeople(
       (p) =>
         p.score >= limits.weakPoseScore &&
         !found.some((f) => f.pose === p) &&
-        Object.values(p.keypoints).filter((k) => k.score >= limits.keypointScore).length >=
-          limits.weakPoseKeypoints,
+        seenKeypoints(p, limits).length >= limits.weakPoseKeypoints,
     )
     const best = poses
       .map((pose) => ({ pose, share: shareInside(pose, weak.box, limits) }))
