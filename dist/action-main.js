@@ -83322,10 +83322,6 @@ var external_node_worker_threads_ = __nccwpck_require__(5919);
 /** The bundle's worker, built beside dist/index.js and dist/cli.js. */
 const BUNDLED_WORKER = 'local-worker.js';
 /**
- * The worker's entry: the bundle's `local-worker.js` beside this module when it is there, else the
- * source shim that loads worker.ts through tsx.
- */
-/**
  * A worker thread's young generation (MB), as large as the main thread's. On Node 24 (what the
  * action runs on) a worker's default is smaller, and each image's short-lived buffers (the float
  * copies handed to the models, the working images: tens of MB) then go through many more
@@ -83334,6 +83330,10 @@ const BUNDLED_WORKER = 'local-worker.js';
  * give 48. Not in `LIMITS`: it changes no verdict, so it does not key recorded ones.
  */
 const WORKER_YOUNG_GENERATION_MB = 48;
+/**
+ * The worker's entry: the bundle's `local-worker.js` beside this module when it is there, else the
+ * source shim that loads worker.ts through tsx.
+ */
 function locateWorker(from = (0,external_node_path_.dirname)((0,external_node_url_.fileURLToPath)(import.meta.url))) {
     const bundled = (0,external_node_path_.join)(from, BUNDLED_WORKER);
     if ((0,external_node_fs_namespaceObject.existsSync)(bundled))

@@ -78155,9 +78155,11 @@ const round = (v, digits = 2) => Math.round(v * 10 ** digits) / 10 ** digits;
 
 
 
+/** The keypoints of a MoveNet person it sees (at or above the keypoint bar). */
+const seenKeypoints = (person, limits) => Object.values(person.keypoints).filter((p) => p.score >= limits.keypointScore);
 /** Visible keypoints of a MoveNet person, and the box around them. */
 function keypointBox(person, limits = THRESHOLDS) {
-    const seen = Object.values(person.keypoints).filter((p) => p.score >= limits.keypointScore);
+    const seen = seenKeypoints(person, limits);
     if (seen.length === 0)
         return undefined;
     return {
@@ -78185,7 +78187,7 @@ function sameBox(a, b, limits) {
 }
 /** Share of a person's visible keypoints that fall inside a box. */
 function shareInside(person, box, limits) {
-    const seen = Object.values(person.keypoints).filter((p) => p.score >= limits.keypointScore);
+    const seen = seenKeypoints(person, limits);
     if (seen.length === 0)
         return 0;
     return seen.filter((p) => holds(box, p)).length / seen.length;
@@ -78254,8 +78256,7 @@ function findPeople(observation, limits = THRESHOLDS) {
     for (const weak of weakBoxes) {
         const poses = observation.persons.filter((p) => p.score >= limits.weakPoseScore &&
             !found.some((f) => f.pose === p) &&
-            Object.values(p.keypoints).filter((k) => k.score >= limits.keypointScore).length >=
-                limits.weakPoseKeypoints);
+            seenKeypoints(p, limits).length >= limits.weakPoseKeypoints);
         const best = poses
             .map((pose) => ({ pose, share: shareInside(pose, weak.box, limits) }))
             .sort((a, b) => b.share - a.share)[0];
