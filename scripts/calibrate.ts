@@ -126,6 +126,15 @@ function summary(title: string, set: Row[]): void {
 }
 const sure = rows.filter((r) => r.label.confidence !== 'low')
 console.log(`\n${rows.length} labelled images (${sure.length} high+medium)\n`)
+// A labelled row with no photo (or no saved observation under --load) is left out of every
+// figure: name them, so a partial set never passes for a whole one.
+const unjudged = labels.filter(({ file }) => saved[file] === undefined).map(({ file }) => file)
+if (unjudged.length > 0) {
+  const shown = unjudged.slice(0, 10).join(', ')
+  console.log(
+    `${unjudged.length} labelled rows left out (no photo in images/${values.load === undefined ? '' : ' or no saved observation'}): ${shown}${unjudged.length > 10 ? ', …' : ''}\n`,
+  )
+}
 summary('high+medium rows', sure)
 summary('all rows', rows)
 
