@@ -4,13 +4,16 @@
  * agreement (on the rows both pass, and of the rows labelled a pass), a confusion matrix of codes,
  * the pipeline's speed, and every miss with its evidence.
  *
- *   npm run calibrate [-- --corpus ../shared/corpus] [--save obs.json | --load obs.json] [--mirror]
+ *   npm run calibrate [-- --corpus ../shared/corpus] [--save obs.json | --load obs.json]
+ *                        [--mirror] [--scale F]
  *
  * `--save` keeps every observation; `--load` judges saved ones again without the models (for
- * trying rules). `--mirror` also judges every photo mirrored left to right and prints the same
- * figures on the mirrored photos and the rows whose outcome the mirror changes: a label does not
- * change with a mirror, so those rows sit on a model's chance reading or a threshold fitted to it
- * (a check of how far the figures generalise, without photos nobody tuned on). The corpus is not
+ * trying rules). `--mirror` also judges every photo mirrored left to right, `--scale F` every
+ * photo shrunk to F of its size (0 < F < 1; box filter, as a camera of lower resolution takes
+ * it), and each prints the same figures on the changed photos and the rows whose outcome changes:
+ * a label does not change with a mirror or a smaller copy, so those rows sit on a model's chance
+ * reading or a threshold fitted to it (a check of how far the figures generalise, without photos
+ * nobody tuned on). The corpus is not
  * in the repository (its licences allow testing only); a fresh clone has none, and this script
  * says so and exits 0.
  */
@@ -24,7 +27,8 @@ import { ImageDecoder, type Pixels } from '../src/detect/local/decode.js'
 import { loadModels, observe, observeInput, type Observation } from '../src/detect/local/observe.js'
 import { precheck } from '../src/detect/local/precheck.js'
 import { judge } from '../src/detect/local/rules.js'
-import { mirror } from './mirror.js'
+import { LIMITS } from '../src/detect/local/thresholds.js'
+import { mirror, shrink } from './variants.js'
 
 const { values } = parseArgs({
   options: {
@@ -32,8 +36,48 @@ const { values } = parseArgs({
     save: { type: 'string' },
     load: { type: 'string' },
     mirror: { type: 'boolean', default: false },
+    scale: { type: 'string' },
   },
 })
+const scale = values.scale === undefined ? undefined : Number(values.scale)
+if (scale !== undefined && !(scale > 0 && scale < 1)) {
+  console.error(`--scale ${values.scale}: give a factor between 0 and 1, such as 0.6.`)
+  process.exit(2)
+}
+
+/** A change to every photo that leaves its label as it is, and the name its figures print under. */
+interface Variant {
+  name: string
+  flag: string
+  title: string
+  /** A header's outcome (format, size) stays with a mirror, not with a smaller copy. */
+  keepsHeader: boolean
+  of: (pixels: Pixels) => Pixels
+}
+const variants: Variant[] = [
+  ...(values.mirror
+    ? [
+        {
+          name: 'mirror',
+          flag: '--mirror',
+          title: 'Mirrored left to right',
+          keepsHeader: true,
+          of: mirror,
+        },
+      ]
+    : []),
+  ...(scale === undefined
+    ? []
+    : [
+        {
+          name: `scale ${scale}`,
+          flag: `--scale ${scale}`,
+          keepsHeader: false,
+          title: `Shrunk to ${scale} of the size`,
+          of: (pixels: Pixels) => shrink(pixels, scale),
+        },
+      ]),
+]
 const corpus = resolve(values.corpus)
 if (!existsSync(join(corpus, 'labels.tsv'))) {
   console.log(
@@ -57,7 +101,10 @@ const labels = lines.map((line): Label => {
   return { file, verdict, code, bodystyle, confidence, note }
 })
 
-type Seen = { header: Detection } | { observation: Observation; ms: number; mirrored?: Observation }
+type Seen =
+  | { header: Detection }
+  // null: the variant was too small to judge (its shortest side at or under the service's minimum).
+  | { observation: Observation; ms: number; variants?: Record<string, Observation | null> }
 
 const saved: Record<string, Seen> =
   values.load === undefined
@@ -87,9 +134,15 @@ if (values.load === undefined) {
     }
     const observation = await observe(models, observeInput(pixels))
     const ms = performance.now() - started
-    saved[file] = values.mirror
-      ? { observation, ms, mirrored: await observe(models, observeInput(mirror(pixels))) }
-      : { observation, ms }
+    const seenAs: Record<string, Observation | null> = {}
+    for (const variant of variants) {
+      const changed = variant.of(pixels)
+      seenAs[variant.name] =
+        Math.min(changed.width, changed.height) <= LIMITS.minShortestSide
+          ? null
+          : await observe(models, observeInput(changed))
+    }
+    saved[file] = { observation, ms, variants: seenAs }
   }
   if (values.save !== undefined) await writeFile(values.save, JSON.stringify(saved))
 }
@@ -184,42 +237,61 @@ for (const [rule, set] of [...byRule].sort((a, b) => b[1].length - a[1].length))
   )
 }
 
-if (values.mirror) {
-  const unmirrored = rows.filter((r) => {
+for (const variant of variants) {
+  const unsaved = rows.filter((r) => {
     const seen = saved[r.label.file]
-    return seen !== undefined && 'observation' in seen && seen.mirrored === undefined
+    return (
+      seen !== undefined && 'observation' in seen && seen.variants?.[variant.name] === undefined
+    )
   })
-  if (unmirrored.length > 0) {
+  if (unsaved.length > 0) {
     console.log(
-      `\n--mirror: ${unmirrored.length} saved observations have no mirrored one; run again without --load (with --save to keep both).`,
+      `\n${variant.flag}: ${unsaved.length} saved observations have no such one; run again without --load (with --save to keep them).`,
     )
-  } else {
-    const flipped: Row[] = rows.map((r) => {
-      const seen = saved[r.label.file]
-      if (seen === undefined || !('observation' in seen) || seen.mirrored === undefined) return r
-      const detection = judge(seen.mirrored)
-      return { ...r, detection, got: outcome(detection) }
-    })
-    console.log('\nMirrored left to right (the labels stand; a rule that flips rides on chance)\n')
-    summary(
-      'high+medium rows',
-      flipped.filter((r) => r.label.confidence !== 'low'),
-    )
-    summary('all rows', flipped)
-    const changed = flipped.flatMap((f, i) => {
-      const r = rows[i]
-      return r !== undefined && judged(r) !== judged(f) ? [{ r, f }] : []
-    })
-    const changedSure = changed.filter(({ r }) => r.label.confidence !== 'low')
-    console.log(
-      `\noutcome changed by the mirror: ${changed.length} of ${rows.length} rows (${changedSure.length} of ${sure.length} high+medium)`,
-    )
-    const rule = (r: Row) => r.detection.evidence?.rule ?? 'header'
-    for (const { r, f } of changed)
-      console.log(
-        `  ${r.label.file} (${r.label.confidence}, label ${labelled(r)}): ${judged(r)} by ${rule(r)} → ${judged(f)} by ${rule(f)}`,
-      )
+    continue
   }
+  const pairs = rows.flatMap((r) => {
+    const seen = saved[r.label.file]
+    if (seen === undefined) return []
+    if ('header' in seen) return variant.keepsHeader ? [{ r, f: r }] : []
+    const observation = seen.variants?.[variant.name]
+    if (observation === undefined || observation === null) return []
+    const detection = judge(observation)
+    return [{ r, f: { ...r, detection, got: outcome(detection) } }]
+  })
+  const headers = variant.keepsHeader
+    ? 0
+    : rows.filter((r) => 'header' in (saved[r.label.file] ?? {})).length
+  const tooSmall = rows.length - pairs.length - headers
+  const left = [
+    headers > 0 ? `${headers} decided by the header` : '',
+    tooSmall > 0 ? `${tooSmall} with a shortest side at or under ${LIMITS.minShortestSide} px` : '',
+  ].filter(Boolean)
+  console.log(
+    `\n${variant.title} (the labels stand; a rule that flips rides on chance)${left.length > 0 ? `: ${pairs.length} of ${rows.length} rows (left out: ${left.join(', ')})` : ''}\n`,
+  )
+  const isSure = (r: Row) => r.label.confidence !== 'low'
+  if (pairs.length < rows.length) {
+    summary('as they are, h+m', pairs.map(({ r }) => r).filter(isSure))
+    summary(
+      'as they are, all',
+      pairs.map(({ r }) => r),
+    )
+  }
+  summary('high+medium rows', pairs.map(({ f }) => f).filter(isSure))
+  summary(
+    'all rows',
+    pairs.map(({ f }) => f),
+  )
+  const changed = pairs.filter(({ r, f }) => judged(r) !== judged(f))
+  console.log(
+    `\noutcome changed (${variant.name}): ${changed.length} of ${pairs.length} rows (${changed.filter(({ r }) => isSure(r)).length} of ${pairs.filter(({ r }) => isSure(r)).length} high+medium)`,
+  )
+  const rule = (r: Row) => r.detection.evidence?.rule ?? 'header'
+  for (const { r, f } of changed)
+    console.log(
+      `  ${r.label.file} (${r.label.confidence}, label ${labelled(r)}): ${judged(r)} by ${rule(r)} → ${judged(f)} by ${rule(f)}`,
+    )
 }
 
 const times = Object.values(saved)
