@@ -13,9 +13,8 @@
  * it), and each prints the same figures on the changed photos and the rows whose outcome changes:
  * a label does not change with a mirror or a smaller copy, so those rows sit on a model's chance
  * reading or a threshold fitted to it (a check of how far the figures generalise, without photos
- * nobody tuned on). The corpus is not
- * in the repository (its licences allow testing only); a fresh clone has none, and this script
- * says so and exits 0.
+ * nobody tuned on). The corpus is not in the repository (its licences allow testing only); a
+ * fresh clone has none, and this script says so and exits 0.
  */
 import { existsSync } from 'node:fs'
 import { readFile, readdir, writeFile } from 'node:fs/promises'
