@@ -46,8 +46,8 @@ if (scale !== undefined && !(scale > 0 && scale < 1)) {
 
 /** A change to every photo that leaves its label as it is, and the name its figures print under. */
 interface Variant {
+  /** Its option without the dashes: `mirror`, `scale 0.6`. */
   name: string
-  flag: string
   title: string
   /** A header's outcome (format, size) stays with a mirror, not with a smaller copy. */
   keepsHeader: boolean
@@ -58,7 +58,6 @@ const variants: Variant[] = [
     ? [
         {
           name: 'mirror',
-          flag: '--mirror',
           title: 'Mirrored left to right',
           keepsHeader: true,
           of: mirror,
@@ -70,7 +69,6 @@ const variants: Variant[] = [
     : [
         {
           name: `scale ${scale}`,
-          flag: `--scale ${scale}`,
           keepsHeader: false,
           title: `Shrunk to ${scale} of the size`,
           of: (pixels: Pixels) => shrink(pixels, scale),
@@ -245,7 +243,7 @@ for (const variant of variants) {
   })
   if (unsaved.length > 0) {
     console.log(
-      `\n${variant.flag}: ${unsaved.length} saved observations have no such one; run again without --load (with --save to keep them).`,
+      `\n--${variant.name}: ${unsaved.length} saved observations have no such one; run again without --load (with --save to keep them).`,
     )
     continue
   }
@@ -270,21 +268,17 @@ for (const variant of variants) {
     `\n${variant.title} (the labels stand; a rule that flips rides on chance)${left.length > 0 ? `: ${pairs.length} of ${rows.length} rows (left out: ${left.join(', ')})` : ''}\n`,
   )
   const isSure = (r: Row) => r.label.confidence !== 'low'
+  const before = pairs.map(({ r }) => r)
+  const after = pairs.map(({ f }) => f)
   if (pairs.length < rows.length) {
-    summary('as they are, h+m', pairs.map(({ r }) => r).filter(isSure))
-    summary(
-      'as they are, all',
-      pairs.map(({ r }) => r),
-    )
+    summary('as they are, h+m', before.filter(isSure))
+    summary('as they are, all', before)
   }
-  summary('high+medium rows', pairs.map(({ f }) => f).filter(isSure))
-  summary(
-    'all rows',
-    pairs.map(({ f }) => f),
-  )
+  summary('high+medium rows', after.filter(isSure))
+  summary('all rows', after)
   const changed = pairs.filter(({ r, f }) => judged(r) !== judged(f))
   console.log(
-    `\noutcome changed (${variant.name}): ${changed.length} of ${pairs.length} rows (${changed.filter(({ r }) => isSure(r)).length} of ${pairs.filter(({ r }) => isSure(r)).length} high+medium)`,
+    `\noutcome changed (${variant.name}): ${changed.length} of ${pairs.length} rows (${changed.filter(({ r }) => isSure(r)).length} of ${before.filter(isSure).length} high+medium)`,
   )
   const rule = (r: Row) => r.detection.evidence?.rule ?? 'header'
   for (const { r, f } of changed)
